@@ -1,0 +1,175 @@
+"""Programs and their criteria.
+
+A program's status is changed only by `programs.services.program_set_status`;
+everything else about a program is edited by managers in the admin.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import MONEY_DIGITS, MONEY_PLACES, Currency
+from startups.enums import CIS_COUNTRIES, Country, Sector
+
+
+class ProgramStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    REVIEWING = "reviewing", _("Reviewing")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+
+
+def default_countries() -> list[str]:
+    return list(CIS_COUNTRIES)
+
+
+class ProgramQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(status=ProgramStatus.DRAFT)
+
+    def accepting(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=ProgramStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+
+
+class Program(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.KZT
+    )
+    total_budget = models.DecimalField(
+        _("total budget"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    selection_cap = models.PositiveIntegerField(
+        _("selection cap"),
+        default=50,
+        validators=[MinValueValidator(1)],
+        help_text=_("The most projects that can be selected."),
+    )
+    max_amount_per_project = models.DecimalField(
+        _("maximum amount per project"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    opens_at = models.DateTimeField(_("applications open"))
+    closes_at = models.DateTimeField(_("applications close"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Almaty",
+        help_text=_("Dates are shown to applicants in this time zone."),
+    )
+    review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviews per application"), default=3, validators=[MinValueValidator(1)]
+    )
+    eligible_countries = models.JSONField(
+        _("eligible countries"),
+        default=default_countries,
+        help_text=_("Country codes whose startups may apply."),
+    )
+    sectors = models.JSONField(
+        _("sectors"),
+        default=list,
+        blank=True,
+        help_text=_("Sectors the program funds; empty means every sector."),
+    )
+    min_team_size = models.PositiveSmallIntegerField(
+        _("minimum team size"), default=1, validators=[MinValueValidator(1)]
+    )
+    requires_legal_entity = models.BooleanField(
+        _("registered legal entity required"), default=False
+    )
+    reviewers_see_others_before_submit = models.BooleanField(
+        _("reviewers see others' scores before submitting"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="program_window_ordered"
+            ),
+            models.CheckConstraint(condition=Q(total_budget__gte=0), name="program_budget_gte_0"),
+            models.CheckConstraint(
+                condition=Q(max_amount_per_project__gt=0)
+                & Q(max_amount_per_project__lte=F("total_budget")),
+                name="program_max_amount_within_budget",
+            ),
+            models.CheckConstraint(condition=Q(selection_cap__gte=1), name="program_cap_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def is_accepting(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == ProgramStatus.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def eligible_country_labels(self) -> list[str]:
+        labels = dict(Country.choices)
+        return [str(labels.get(code, code)) for code in self.eligible_countries]
+
+    @property
+    def sector_labels(self) -> list[str]:
+        labels = dict(Sector.choices)
+        return [str(labels.get(code, code)) for code in self.sectors]
+
+
+class Criterion(models.Model):
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("program")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["program", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_gt_0"),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")), name="criterion_scale_ordered"
+            ),
+            models.UniqueConstraint(fields=["program", "name"], name="criterion_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StartupsConfig(AppConfig):
+    name = "startups"
+    verbose_name = _("Startups and applications")
+    default_auto_field = "django.db.models.BigAutoField"
