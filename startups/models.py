@@ -1,0 +1,351 @@
+"""Startups, their teams, and their applications to programs.
+
+State changes are owned by services: an application's status only by
+`startups.workflow.application_transition` (through the services in
+`startups.services`), a team only by the membership services.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import MONEY_DIGITS, MONEY_PLACES
+from startups.enums import ApplicationStatus, Country, MembershipRole, Region, Sector, Stage
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class StartupQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Startups the user is on the team of; nothing for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Startup(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.KAZAKHSTAN
+    )
+    region = models.CharField(
+        _("region or city"),
+        max_length=32,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("For startups in Kazakhstan."),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    bin = models.CharField(
+        _("BIN"),
+        max_length=12,
+        blank=True,
+        help_text=_("Business identification number: 12 digits, for companies in Kazakhstan."),
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=50,
+        blank=True,
+        help_text=_("The company's registration number outside Kazakhstan."),
+    )
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("short description"), max_length=1000)
+    team_size = models.PositiveSmallIntegerField(
+        _("team size"), default=1, validators=[MinValueValidator(1)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StartupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("startup")
+        verbose_name_plural = _("startups")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bin"], condition=~Q(bin=""), name="startup_bin_unique"
+            ),
+            models.CheckConstraint(condition=Q(team_size__gte=1), name="startup_team_size_gte_1"),
+            models.CheckConstraint(
+                condition=Q(bin="") | Q(country="KZ"), name="startup_bin_only_in_kazakhstan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("startups:startup_detail", kwargs={"pk": self.pk})
+
+    @property
+    def has_legal_entity(self) -> bool:
+        return bool(self.bin or self.registration_number)
+
+    @property
+    def location(self) -> str:
+        parts = [
+            self.get_region_display() if self.region else self.city,
+            self.get_country_display(),
+        ]
+        return ", ".join(str(p) for p in parts if p)
+
+
+class Membership(models.Model):
+    startup = models.ForeignKey(
+        Startup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("startup")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"), max_length=8, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        ordering = ["startup", "-role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["startup", "user"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["startup"], condition=Q(role="owner"), name="membership_one_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.startup} ({self.get_role_display()})"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + INVITATION_LIFETIME
+
+
+class Invitation(models.Model):
+    """A co-founder invitation; accepted once, by the invited address only."""
+
+    startup = models.ForeignKey(
+        Startup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("startup")
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.startup}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("startups:invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+def pitch_deck_path(instance, filename: str) -> str:
+    # A random name: the founder's file name is kept only as metadata, and
+    # the path cannot be guessed from the application.
+    return f"pitch-decks/{uuid.uuid4().hex}.pdf"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_team_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(startup__memberships__user=user)
+
+
+# The answer sections in the order the form shows them; each is required
+# on submit (completeness is checked only then).
+TEXT_SECTIONS = [
+    ("problem", _("Problem")),
+    ("solution", _("Solution")),
+    ("market", _("Market")),
+    ("business_model", _("Business model")),
+    ("traction", _("Traction")),
+    ("team", _("Team")),
+    ("use_of_funds", _("Use of funds")),
+]
+
+
+class Application(models.Model):
+    """One startup's application to one program.
+
+    Answers are written by `startups.services.application_save_draft`
+    (optimistic: a stale `version` is refused); status only through
+    `startups.workflow.application_transition`.
+    """
+
+    startup = models.ForeignKey(
+        Startup, on_delete=models.PROTECT, related_name="applications", verbose_name=_("startup")
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("program"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    problem = models.TextField(_("problem"), blank=True, max_length=5000)
+    solution = models.TextField(_("solution"), blank=True, max_length=5000)
+    market = models.TextField(_("market"), blank=True, max_length=5000)
+    business_model = models.TextField(_("business model"), blank=True, max_length=5000)
+    traction = models.TextField(_("traction"), blank=True, max_length=5000)
+    team = models.TextField(_("team"), blank=True, max_length=5000)
+    requested_amount = models.DecimalField(
+        _("requested amount"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    use_of_funds = models.TextField(_("use of funds"), blank=True, max_length=5000)
+    pitch_deck = models.FileField(_("pitch deck"), upload_to=pitch_deck_path, blank=True)
+    pitch_deck_name = models.CharField(_("pitch deck file name"), max_length=255, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-updated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["startup", "program"], name="application_one_per_startup_and_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_amount__isnull=True) | Q(requested_amount__gte=0),
+                name="application_amount_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values),
+                name="application_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.startup} → {self.program}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("startups:application_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def currency(self) -> str:
+        return self.program.currency
+
+
+class ApplicationStatusChange(models.Model):
+    """One row per status transition: the application's history."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("application"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=ApplicationStatus.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status or '∅'} → {self.to_status}"

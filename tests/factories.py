@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from portal.models import User
 from programs.models import Criterion, Program, ProgramStatus
+from startups.enums import ApplicationStatus, MembershipRole
+from startups.models import Application, Membership, Startup
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -61,3 +63,60 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     name = factory.Sequence(lambda n: f"Criterion {n}")
     weight = Decimal("1")
+
+
+class StartupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Startup
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Startup {n}")
+    country = "KZ"
+    region = "astana"
+    sector = "fintech"
+    stage = "mvp"
+    description = "We build things."
+    team_size = 3
+
+    @factory.post_generation
+    def owner(obj, create, extracted, **kwargs):
+        if create and extracted:
+            Membership.objects.create(startup=obj, user=extracted, role=MembershipRole.OWNER)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    startup = factory.SubFactory(StartupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.MEMBER
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    startup = factory.SubFactory(StartupFactory)
+    program = factory.SubFactory(ProgramFactory)
+    status = ApplicationStatus.DRAFT
+
+    class Params:
+        complete = factory.Trait(
+            problem="Small farms lose a third of their harvest.",
+            solution="Cold storage as a service.",
+            market="40,000 farms in the south.",
+            business_model="Monthly subscription.",
+            traction="12 paying farms.",
+            team="Three founders, agronomy and engineering.",
+            requested_amount=Decimal("15000000"),
+            use_of_funds="Equipment and sales.",
+            pitch_deck=factory.django.FileField(filename="deck.pdf", data=PDF_BYTES),
+            pitch_deck_name="deck.pdf",
+        )

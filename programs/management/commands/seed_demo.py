@@ -1,15 +1,27 @@
 """Demo data for `make run`: programs, criteria and accounts to log in with."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from programs.models import Criterion, Program, ProgramStatus
+from startups.enums import ApplicationStatus, Region, Sector, Stage
+from startups.models import Startup
+from startups.services import (
+    EDITABLE_FIELDS,
+    application_save_draft,
+    application_start,
+    application_submit,
+    startup_create,
+)
+from startups.validators import make_bin
+from startups.workflow import application_transition
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -30,6 +42,29 @@ CRITERIA = [
 ]
 
 
+DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+S = ApplicationStatus
+DEMO_STARTUPS = [
+    ("Qazaq Agro Cold", Region.TURKISTAN, Sector.AGRITECH, Stage.MVP, S.DRAFT),
+    ("Steppe Robotics", Region.KARAGANDA, Sector.INDUSTRY_40, Stage.REVENUE, S.SUBMITTED),
+    ("Tenge Ledger", Region.ALMATY_CITY, Sector.FINTECH, Stage.GROWTH, S.SUBMITTED),
+    ("Astana Mobility", Region.ASTANA, Sector.SMART_CITY, Stage.MVP, S.UNDER_REVIEW),
+    ("Ulytau Materials", Region.ULYTAU, Sector.NEW_MATERIALS, Stage.IDEA, S.UNDER_REVIEW),
+    ("Bilim Cloud", Region.SHYMKENT, Sector.EDTECH, Stage.REVENUE, S.SUBMITTED),
+    ("Dala Health", Region.PAVLODAR, Sector.HEALTHTECH, Stage.MVP, S.WITHDRAWN),
+]
+DEMO_PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.UNDER_REVIEW: [S.SUBMITTED, S.UNDER_REVIEW],
+    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
+}
+
+
 class Command(BaseCommand):
     help = "Create demo programs and accounts (with --if-empty: only on an empty database)."
 
@@ -45,6 +80,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.create_accounts()
                 self.create_programs()
+                self.create_startups()
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
 
@@ -96,6 +132,60 @@ class Command(BaseCommand):
                 name=name,
                 defaults={"guidance": guidance, "weight": Decimal(weight), "position": position},
             )
+
+    def create_startups(self) -> None:
+        """A few teams with applications in different states, through the services."""
+        User = get_user_model()
+        program = Program.objects.get(slug="startup-kazakhstan-2026")
+        founder = User.objects.get(email="founder@demo.kz")
+        for index, (name, region, sector, stage, target) in enumerate(DEMO_STARTUPS):
+            if index == 0:
+                owner = founder
+            else:
+                owner, _ = User.objects.get_or_create(
+                    email=f"team{index}@demo.kz",
+                    defaults={"full_name": f"Demo Founder {index}", "preferred_language": "ru"},
+                )
+                owner.set_password(DEMO_PASSWORD)
+                owner.save(update_fields=["password"])
+                EmailAddress.objects.update_or_create(
+                    user=owner, email=owner.email, defaults={"verified": True, "primary": True}
+                )
+            if Startup.objects.filter(name=name).exists():
+                continue
+            startup = startup_create(
+                user=owner,
+                data={
+                    "name": name,
+                    "country": "KZ",
+                    "region": region,
+                    "bin": make_bin(f"2{index % 10}0{(index % 9) + 1}40{index:05d}"[:11]),
+                    "sector": sector,
+                    "stage": stage,
+                    "description": f"{name}: a demo startup in {sector}.",
+                    "team_size": 3,
+                    "founded_on": date(2023, 1 + index % 12, 1),
+                },
+            )
+            application, _ = application_start(startup=startup, program=program, actor=owner)
+            answers = {name: DEMO_ANSWER for name in EDITABLE_FIELDS if name != "video_url"}
+            answers["requested_amount"] = Decimal(8_000_000 + 1_000_000 * index)
+            if target == ApplicationStatus.DRAFT:
+                answers = {"problem": DEMO_ANSWER, "solution": DEMO_ANSWER}
+            application = application_save_draft(
+                application=application,
+                actor=owner,
+                data=answers,
+                expected_version=application.version,
+                pitch_deck=None
+                if target == ApplicationStatus.DRAFT
+                else ContentFile(DEMO_PDF, name=f"{startup.name}.pdf"),
+            )
+            for step in DEMO_PATHS[target]:
+                if step == ApplicationStatus.SUBMITTED:
+                    application_submit(application=application, actor=owner)
+                else:
+                    application_transition(application=application, to=step, actor=owner)
 
     def print_logins(self) -> None:
         self.stdout.write("")

@@ -1,0 +1,38 @@
+"""Who may do what with startups and applications (the `rules` package).
+
+Views and admin ask these predicates; querysets in `selectors` apply the
+same boundary so another founder's objects are simply not found (404).
+"""
+
+import rules
+
+from startups.enums import MembershipRole
+
+
+@rules.predicate
+def is_team_member(user, obj) -> bool:
+    startup = getattr(obj, "startup", obj)
+    if not user.is_authenticated or startup is None:
+        return False
+    return startup.memberships.filter(user=user).exists()
+
+
+@rules.predicate
+def is_startup_owner(user, obj) -> bool:
+    startup = getattr(obj, "startup", obj)
+    if not user.is_authenticated or startup is None:
+        return False
+    return startup.memberships.filter(user=user, role=MembershipRole.OWNER).exists()
+
+
+@rules.predicate
+def is_application_staff(user) -> bool:
+    """Staff allowed to read every application (managers; reviewers get their own rule)."""
+    return user.is_authenticated and user.is_staff and user.has_perm("startups.view_application")
+
+
+rules.add_perm("startups.view_startup_profile", is_team_member)
+rules.add_perm("startups.change_startup_profile", is_team_member)
+rules.add_perm("startups.manage_team", is_startup_owner)
+rules.add_perm("startups.edit_application", is_team_member)
+rules.add_perm("startups.download_pitch_deck", is_team_member | is_application_staff)

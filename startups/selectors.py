@@ -1,0 +1,51 @@
+"""Reads for the founders' side, scoped to the user's own team.
+
+Every lookup that takes an id goes through the user's own startups, so
+another founder's objects are not found (the views answer 404).
+"""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from startups.models import Application, ApplicationStatusChange, Membership, Startup
+
+
+def startup_list_for_user(*, user) -> QuerySet[Startup]:
+    return (
+        Startup.objects.for_user(user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name", "id")
+    )
+
+
+def startup_get_for_user(*, user, pk: int) -> Startup:
+    return get_object_or_404(Startup.objects.for_user(user), pk=pk)
+
+
+def startup_team(*, startup: Startup) -> QuerySet[Membership]:
+    return startup.memberships.select_related("user").order_by("-role", "joined_at")
+
+
+def _history() -> Prefetch:
+    return Prefetch(
+        "status_changes",
+        queryset=ApplicationStatusChange.objects.select_related("actor").order_by("at", "id"),
+    )
+
+
+def application_list_for_user(*, user) -> QuerySet[Application]:
+    return (
+        Application.objects.for_team_member(user)
+        .select_related("program", "startup")
+        .prefetch_related(_history())
+        .order_by("-updated_at", "id")
+    )
+
+
+def application_get_for_member(*, user, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.for_team_member(user)
+        .select_related("program", "startup", "updated_by")
+        .prefetch_related(_history()),
+        pk=pk,
+    )

@@ -1,0 +1,89 @@
+"""Fixtures for browser tests: one headless Chromium per session, a fresh context per use.
+
+Playwright cannot download its own browser here, so Debian's Chromium is
+launched (override the path with CHROMIUM_PATH). Without it the tests are
+skipped, except under CI=true, where a missing browser is a failure.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread
+# from the moment it starts until the session ends, and Django refuses ORM
+# calls from a thread with a running loop (SynchronousOnlyOperation). The
+# session-scoped browser outlives this package's tests, so the switch has to
+# be process-wide, set before any test touches the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"needs Chromium at {CHROMIUM} (set CHROMIUM_PATH)"
+        if IN_CI:
+            pytest.fail(f"CI=true: {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server) -> Iterator[Callable]:
+    """Open an isolated browser context (own cookies: one per person) on the live server.
+
+    Every response of 400 or more and every uncaught page error is recorded
+    on `context.problems`, so a test can assert that nothing broke quietly.
+    """
+    contexts = []
+
+    def make(**kwargs):
+        context = browser.new_context(
+            base_url=live_server.url, viewport=VIEWPORT, locale="en-US", **kwargs
+        )
+        context.set_default_timeout(10_000)
+        context.problems = []
+        context.on(
+            "response",
+            lambda r: r.status >= 400 and context.problems.append(f"{r.status} {r.url}"),
+        )
+        context.on("page", lambda p: p.on("pageerror", lambda e: context.problems.append(str(e))))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,127 @@
+import itertools
+
+import pytest
+
+from portal.models import AuditEntry
+from startups.enums import ApplicationStatus as S
+from startups.models import Application, ApplicationStatusChange
+from startups.workflow import TRANSITIONS, InvalidTransition, application_transition
+from tests.factories import ApplicationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = {
+    (S.DRAFT, S.SUBMITTED),
+    (S.DRAFT, S.WITHDRAWN),
+    (S.SUBMITTED, S.UNDER_REVIEW),
+    (S.SUBMITTED, S.WITHDRAWN),
+    (S.UNDER_REVIEW, S.SELECTED),
+    (S.UNDER_REVIEW, S.WAITLISTED),
+    (S.UNDER_REVIEW, S.REJECTED),
+    (S.UNDER_REVIEW, S.WITHDRAWN),
+    (S.WAITLISTED, S.SELECTED),
+    (S.WAITLISTED, S.REJECTED),
+    (S.WAITLISTED, S.WITHDRAWN),
+    (S.SELECTED, S.FUNDED),
+    (S.SELECTED, S.WITHDRAWN),
+    (S.FUNDED, S.COMPLETED),
+}
+PAIRS = [(a, b) for a, b in itertools.product(S, S) if a != b]
+
+
+def test_transition_table_matches_the_design():
+    table = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+    assert table == ALLOWED
+    assert set(TRANSITIONS) == set(S)
+
+
+def _application_in(status):
+    application = ApplicationFactory()
+    Application.objects.filter(pk=application.pk).update(status=status)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(ALLOWED))
+def test_transition_allowed_moves_and_writes_history(
+    source, target, django_capture_on_commit_callbacks
+):
+    application = _application_in(source)
+    actor = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        change = application_transition(application=application, to=target, actor=actor, note="n")
+    application.refresh_from_db()
+    assert application.status == target
+    assert (change.from_status, change.to_status, change.actor, change.note) == (
+        source,
+        target,
+        actor,
+        "n",
+    )
+    audit = AuditEntry.objects.get(action="application.status", object_id=str(application.pk))
+    assert (audit.before, audit.after, audit.actor) == (
+        {"status": source.value},
+        {"status": target.value},
+        actor,
+    )
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(set(PAIRS) - ALLOWED))
+def test_transition_refused_raises_and_changes_nothing(source, target):
+    application = _application_in(source)
+    with pytest.raises(InvalidTransition) as info:
+        application_transition(application=application, to=target, actor=None)
+    assert str(source.label) in str(info.value)
+    assert str(target.label) in str(info.value)
+    application.refresh_from_db()
+    assert application.status == source
+    assert not ApplicationStatusChange.objects.filter(application=application).exists()
+    assert not AuditEntry.objects.filter(action="application.status").exists()
+
+
+def test_transition_to_same_status_is_a_no_op():
+    application = _application_in(S.SUBMITTED)
+    assert application_transition(application=application, to=S.SUBMITTED, actor=None) is None
+    assert not ApplicationStatusChange.objects.filter(application=application).exists()
+
+
+def test_transition_submitted_sets_submitted_at():
+    application = _application_in(S.DRAFT)
+    application_transition(application=application, to=S.SUBMITTED, actor=None)
+    application.refresh_from_db()
+    assert application.submitted_at is not None
+
+
+def test_transition_unknown_status_is_an_error():
+    application = _application_in(S.DRAFT)
+    with pytest.raises(ValueError):
+        application_transition(application=application, to="approved", actor=None)
+
+
+def test_transition_announces_change_after_commit(django_capture_on_commit_callbacks):
+    from startups.workflow import application_status_changed
+
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    application_status_changed.connect(listener)
+    try:
+        application = _application_in(S.DRAFT)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            application_transition(application=application, to=S.SUBMITTED, actor=None)
+        assert received == []  # nothing before commit
+        for callback in callbacks:
+            callback()
+    finally:
+        application_status_changed.disconnect(listener)
+    assert received == [
+        {
+            "signal": application_status_changed,
+            "application_id": application.pk,
+            "from_status": "draft",
+            "to_status": "submitted",
+            "actor_id": None,
+        }
+    ]
