@@ -12,6 +12,14 @@ PDF_MAX_BYTES = 10 * 1024 * 1024
 
 
 class StartupForm(forms.ModelForm):
+    # Longer than 12 so that spaces and a wrong length reach the BIN check,
+    # which says exactly what is wrong.
+    bin = forms.CharField(
+        label=_("BIN"),
+        max_length=20,
+        required=False,
+        help_text=_("Business identification number: 12 digits, for companies in Kazakhstan."),
+    )
     class Meta:
         model = Startup
         fields = [
