@@ -250,7 +250,9 @@ def application_save_draft(
         if not updated:
             current = Application.objects.only("status", "version").get(pk=application.pk)
             if pitch_deck is not None:
-                transaction.on_commit(lambda: _delete_file(values["pitch_deck"]))
+                # Nothing refers to the file just stored: remove it now (a
+                # rollback would drop an on_commit hook).
+                _delete_file(values["pitch_deck"])
             if current.status != ApplicationStatus.DRAFT:
                 raise NotEditable()
             raise StaleEdit()

@@ -307,3 +307,43 @@ def test_member_cannot_remove_others(startup, founder):
     with pytest.raises(services.NotAllowed):
         services.membership_remove(membership=target, actor=member)
     assert Membership.objects.filter(pk=target.pk).exists()
+
+
+def test_stale_save_with_deck_leaves_no_orphan_file(draft, founder, settings):
+    import os
+
+    services.application_save_draft(
+        application=draft, actor=founder, data={"problem": "first"}, expected_version=1
+    )
+    with pytest.raises(services.StaleEdit):
+        services.application_save_draft(
+            application=draft,
+            actor=founder,
+            data={},
+            expected_version=1,
+            pitch_deck=ContentFile(PDF_BYTES, name="late.pdf"),
+        )
+    root = settings.STORAGES["default"]["OPTIONS"]["location"]
+    stored = os.listdir(os.path.join(root, "pitch-decks")) if os.path.isdir(root) else []
+    assert stored == []
+
+
+def test_replacing_deck_removes_the_old_file(draft, founder, django_capture_on_commit_callbacks):
+    first = services.application_save_draft(
+        application=draft,
+        actor=founder,
+        data={},
+        expected_version=1,
+        pitch_deck=ContentFile(PDF_BYTES, name="v1.pdf"),
+    )
+    old_name = first.pitch_deck.name
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.application_save_draft(
+            application=first,
+            actor=founder,
+            data={},
+            expected_version=2,
+            pitch_deck=ContentFile(PDF_BYTES, name="v2.pdf"),
+        )
+    storage = second.pitch_deck.storage
+    assert (storage.exists(old_name), storage.exists(second.pitch_deck.name)) == (False, True)
