@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal.models import AuditEntry, User
+from portal.models import AuditEntry, Notification, User
+from portal.notifications import notifications_resend
 
 
 @admin.register(User)
@@ -48,3 +50,49 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "email", "language", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["email", "event_key", "last_error"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["resend"]
+    readonly_fields = [
+        "kind",
+        "event_key",
+        "email",
+        "recipient",
+        "language",
+        "object_type",
+        "object_id",
+        "context",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Resend the selected failed notifications"), permissions=["change"])
+    def resend(self, request, queryset):
+        ids = notifications_resend(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification queued again.",
+                "%(count)d notifications queued again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )

@@ -113,3 +113,67 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class NotificationKind(models.TextChoices):
+    APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    COFOUNDER_INVITATION = "cofounder_invitation", _("Co-founder invitation")
+    CALL_CLOSING_7D = "call_closing_7d", _("Call closing in 7 days")
+    CALL_CLOSING_1D = "call_closing_1d", _("Call closing in 1 day")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One e-mail to one person about one event: the outbox row.
+
+    Written by `portal.notifications.notification_create` in the same
+    transaction as the event; sent by `portal.tasks.send_notification`,
+    which locks the row and marks it sent. The unique key (kind, event,
+    address) means one event can never produce two e-mails.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    event_key = models.CharField(_("event"), max_length=200)
+    email = models.EmailField(_("to"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "event_key", "email"], name="notification_once_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.email}"

@@ -9,6 +9,7 @@ refuses to start until SECRET_KEY and ALLOWED_HOSTS are given.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["portal.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 # --- Static files and uploads ---------------------------------------------
@@ -226,7 +228,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Pending notifications whose turn came over a minute ago: the broker was
+    # down when they were written, or a retry was lost.
+    "notifications-sweep": {"task": "portal.tasks.notifications_sweep", "schedule": 60.0},
+    # Calls closing in 7 days and in 1 day, to teams with a draft.
+    "calls-closing-reminders": {
+        "task": "programs.tasks.remind_calls_closing",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Cache ----------------------------------------------------------------

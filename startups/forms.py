@@ -20,6 +20,7 @@ class StartupForm(forms.ModelForm):
         required=False,
         help_text=_("Business identification number: 12 digits, for companies in Kazakhstan."),
     )
+
     class Meta:
         model = Startup
         fields = [

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError
+from portal.models import NotificationKind
 from portal.money import format_money
+from portal.notifications import notification_create, notification_create_for_users
 from startups.enums import ApplicationStatus, MembershipRole
 from startups.models import TEXT_SECTIONS, Application, Invitation, Membership, Startup
 from startups.workflow import application_record_creation, application_transition
@@ -104,10 +106,18 @@ def invitation_create(*, startup: Startup, email: str, actor, language: str) -> 
             actor=actor, action="invitation.create", obj=invitation, after={"email": email}
         )
 
-        from startups.tasks import send_invitation
-
-        transaction.on_commit(
-            lambda: send_invitation.delay(invitation_id=invitation.pk, language=language)
+        notification_create(
+            kind=NotificationKind.COFOUNDER_INVITATION,
+            event_key=f"invitation:{invitation.pk}",
+            email=email,
+            language=language,
+            obj=invitation,
+            context={
+                "startup": startup.name,
+                "inviter": actor.get_full_name(),
+                "expires_at": invitation.expires_at.isoformat(),
+                "path": invitation.get_absolute_url(),
+            },
         )
     return invitation
 
@@ -350,8 +360,27 @@ def application_submit(*, application: Application, actor) -> Application:
         if problems:
             raise SubmissionRefused(*problems)
         application_transition(application=locked, to=ApplicationStatus.SUBMITTED, actor=actor)
+        notification_create_for_users(
+            kind=NotificationKind.APPLICATION_SUBMITTED,
+            event_key=f"application:{locked.pk}:submitted",
+            users=team_users(locked.startup),
+            obj=locked,
+            context={
+                "program": locked.program.name,
+                "startup": locked.startup.name,
+                "actor": actor.get_full_name(),
+                "submitted_at": locked.submitted_at.isoformat(),
+                "timezone": locked.program.timezone,
+                "path": locked.get_absolute_url(),
+            },
+        )
     application.refresh_from_db()
     return application
+
+
+def team_users(startup: Startup) -> list:
+    """Everyone on the startup's team, owner first."""
+    return [m.user for m in startup.memberships.select_related("user").order_by("-role", "id")]
 
 
 def application_withdraw(*, application: Application, actor, note: str = "") -> Application:

@@ -7,6 +7,7 @@ except under CI=true, where a missing service is a failure.
 
 import os
 import socket
+import threading
 from urllib.parse import urlparse
 
 import pytest
@@ -42,6 +43,15 @@ def _service_markers(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_language_leaks():
+    """A language activated by one test (a request, override) must not leak."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -55,3 +65,55 @@ def _tasks_in_process(settings):
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives.
+
+    `fail_next` holds SMTP replies (e.g. "451 Try again later") given to the
+    next messages instead of accepting them.
+    """
+
+    def __init__(self):
+        self.messages = []
+        self.fail_next: list[str] = []
+        self.delay = 0.0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        from email import policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self._lock:
+            if self.fail_next:
+                return self.fail_next.pop(0)
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    sink.port = port
+    yield sink
+    controller.stop()

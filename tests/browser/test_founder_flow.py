@@ -8,6 +8,7 @@ would live it. Screenshots for the documentation are taken on the way.
 import re
 from collections.abc import Callable
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.core import mail
@@ -19,9 +20,12 @@ from tests.factories import PASSWORD, PDF_BYTES, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-FOUNDER_EMAIL = "aliya@example.kz"
+# Addresses unique to each run: allauth rate-limits confirmation mails per
+# address (1 per 3 minutes) in the cache, which outlives a test (and a run,
+# with Redis), so a fixed address used by another test would get no mail.
+FOUNDER_EMAIL = f"aliya.{uuid4().hex[:8]}@example.kz"
 FOUNDER_PASSWORD = "a-long-unusual-pass-42"
-COFOUNDER_EMAIL = "daniyar@example.kz"
+COFOUNDER_EMAIL = f"daniyar.{uuid4().hex[:8]}@example.kz"
 STARTUP_NAME = "Qazaq Cold Chain"
 # Bootstrap's --bs-primary: the navbar has it only when bootstrap.min.css loaded.
 BOOTSTRAP_PRIMARY = "rgb(13, 110, 253)"

@@ -1,0 +1,152 @@
+"""The notification outbox: write a row with the event, send it after commit.
+
+`notification_create` must be called inside the event's transaction. After
+commit a Celery task is queued for the row; when the broker is down the
+row simply stays pending and `portal.tasks.notifications_sweep` (Celery
+beat, every minute) queues it again later.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from portal.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notification_create(
+    *,
+    kind: str,
+    event_key: str,
+    email: str,
+    language: str,
+    context: dict,
+    recipient=None,
+    obj: models.Model | None = None,
+    enqueue: bool = True,
+) -> Notification | None:
+    """The outbox row for this event and address; None if it already exists.
+
+    With enqueue (the default) a delivery task is queued after commit; a
+    caller writing several rows passes False and queues them together.
+    """
+    email = email.strip().lower()
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    notification, created = Notification.objects.get_or_create(
+        kind=kind,
+        event_key=event_key,
+        email=email,
+        defaults={
+            "recipient": recipient,
+            "language": language,
+            "context": context,
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+        },
+    )
+    if not created:
+        return None
+    if enqueue:
+        transaction.on_commit(lambda: notifications_enqueue([notification.pk]))
+    return notification
+
+
+def notification_create_for_users(
+    *, kind: str, event_key: str, users: Iterable, context: dict, obj=None
+) -> list[Notification]:
+    """One row per user, each in the user's preferred language."""
+    created = []
+    for user in users:
+        row = notification_create(
+            kind=kind,
+            event_key=event_key,
+            email=user.email,
+            language=user.preferred_language,
+            context={**context, "recipient_name": user.get_full_name()},
+            recipient=user,
+            obj=obj,
+            enqueue=False,
+        )
+        if row is not None:
+            created.append(row)
+    if created:
+        # One publish for the whole event: a dead broker costs one timeout.
+        ids = [row.pk for row in created]
+        transaction.on_commit(lambda: notifications_enqueue(ids))
+    return created
+
+
+BATCH_SIZE = 100
+
+
+def notifications_enqueue(ids: list[int]) -> bool:
+    """Queue delivery; False (and the rows stay pending) when the broker is down."""
+    from portal.tasks import send_notification, send_notification_batch
+
+    try:
+        if len(ids) == 1:
+            send_notification.delay(notification_id=ids[0])
+        else:
+            for start in range(0, len(ids), BATCH_SIZE):
+                send_notification_batch.delay(notification_ids=ids[start : start + BATCH_SIZE])
+    except Exception as exc:  # a dead broker must not fail the event
+        logger.warning("Could not queue notifications %s (%s); the sweep will retry.", ids, exc)
+        return False
+    return True
+
+
+def notification_render(notification: Notification) -> EmailMultiAlternatives:
+    """The message in the recipient's language, from the kind's three templates."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    context = {
+        **notification.context,
+        "portal_name": settings.PORTAL_NAME,
+        "portal_url": base + "/",
+        "link": base + notification.context.get("path", "/"),
+    }
+    folder = f"email/{notification.kind}"
+    with translation.override(notification.language):
+        # Times travel as ISO strings and are formatted in the reader's language.
+        for key, value in notification.context.items():
+            if key.endswith("_at") and value:
+                moment = datetime.fromisoformat(value)
+                zone = ZoneInfo(notification.context.get("timezone") or settings.TIME_ZONE)
+                context[key] = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
+        subject = render_to_string(f"{folder}/subject.txt", context)
+        text = render_to_string(f"{folder}/body.txt", context)
+        html = render_to_string(f"{folder}/body.html", context)
+    subject = " ".join(subject.split())
+    message = EmailMultiAlternatives(subject, text, to=[notification.email])
+    message.attach_alternative(html, "text/html")
+    message.extra_headers["X-Portal-Notification"] = str(notification.pk)
+    return message
+
+
+def notifications_resend(*, ids: list[int]) -> list[int]:
+    """Put failed rows back in the queue (the admin's "resend" action)."""
+    from portal.models import NotificationStatus
+
+    with transaction.atomic():
+        chosen = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=ids, status=NotificationStatus.FAILED)
+            .values_list("id", flat=True)
+        )
+        Notification.objects.filter(pk__in=chosen).update(
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            last_error="",
+            next_attempt_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: notifications_enqueue(chosen) if chosen else None)
+    return chosen

@@ -1,0 +1,57 @@
+"""Periodic jobs of the programs app (scheduled in settings.CELERY_BEAT_SCHEDULE)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import NotificationKind
+from portal.notifications import notification_create_for_users
+from programs.models import Program
+from startups.enums import ApplicationStatus
+from startups.models import Application
+
+# Each reminder is sent once per application and window: its event key
+# names both, so running the job twice (or daily) sends nothing twice.
+CLOSING_WINDOWS = [
+    (timedelta(days=1), NotificationKind.CALL_CLOSING_1D, "1d"),
+    (timedelta(days=7), NotificationKind.CALL_CLOSING_7D, "7d"),
+]
+
+
+@shared_task
+def remind_calls_closing() -> int:
+    """Tell teams with a draft that the call closes in 7 days, then in 1 day."""
+    now = timezone.now()
+    created = 0
+    programs = Program.objects.accepting(now).filter(closes_at__lte=now + timedelta(days=7))
+    for program in programs:
+        left = program.closes_at - now
+        window, kind, label = next((w, k, lbl) for w, k, lbl in CLOSING_WINDOWS if left <= w)
+        drafts = (
+            Application.objects.filter(program=program, status=ApplicationStatus.DRAFT)
+            .select_related("startup")
+            .prefetch_related("startup__memberships__user")
+            .order_by("id")
+        )
+        for application in drafts.iterator(chunk_size=500):
+            users = [m.user for m in application.startup.memberships.all()]
+            with transaction.atomic():
+                created += len(
+                    notification_create_for_users(
+                        kind=kind,
+                        event_key=f"program:{program.pk}:closing-{label}:application:"
+                        f"{application.pk}",
+                        users=users,
+                        obj=application,
+                        context={
+                            "program": program.name,
+                            "startup": application.startup.name,
+                            "deadline_at": program.closes_at.isoformat(),
+                            "timezone": program.timezone,
+                            "path": application.get_absolute_url(),
+                        },
+                    )
+                )
+    return created

@@ -1,0 +1,146 @@
+"""Notifications through a real Celery worker, real Redis and a real SMTP server.
+
+The worker runs in a thread of the test process (celery.contrib.testing),
+consuming from Redis; mail goes over SMTP to aiosmtpd on loopback.
+"""
+
+import random
+import time
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.celery import app
+from portal.models import Notification
+from portal.tasks import notifications_sweep
+from tests.conftest import free_port
+from tests.factories import ApplicationFactory, StartupFactory, UserFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _close_worker_connections(**kwargs):
+    connections.close_all()
+
+
+def _use_broker(settings, url):
+    settings.CELERY_BROKER_URL = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_url(redis_url):
+    # A database of its own, so that other test runs on this Redis do not
+    # consume this run's tasks.
+    base = redis_url.rsplit("/", 1)[0]
+    return f"{base}/{random.randint(1, 15)}"
+
+
+@pytest.fixture
+def live_worker(settings, broker_url, smtp_server):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
+    _use_broker(settings, broker_url)
+    task_postrun.connect(_close_worker_connections)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        yield smtp_server
+    task_postrun.disconnect(_close_worker_connections)
+    _use_broker(settings, "memory://")
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def _russian_team_application():
+    founder = UserFactory(preferred_language="ru", full_name="Айгерим")
+    startup = StartupFactory(owner=founder, name="Qazaq Cold")
+    application = ApplicationFactory(
+        startup=startup, complete=True, program__name="Demo Call", program__min_team_size=1
+    )
+    return founder, application
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def test_submit_through_view_delivers_one_message_in_members_language(client, live_worker, media):
+    founder, application = _russian_team_application()
+    client.force_login(founder)
+    response = client.post(reverse("startups:application_submit", args=[application.pk]))
+    assert response.status_code == 302
+
+    assert _wait_for(lambda: Notification.objects.filter(status="sent").count() == 1)
+    time.sleep(0.5)  # a duplicate, if there were one, would arrive now
+    assert len(live_worker.messages) == 1
+    message = live_worker.messages[0]
+    assert message["To"] == founder.email
+    assert message["Subject"] == "Заявка на программу «Demo Call» подана"
+    assert "Qazaq Cold" in message.get_body(("plain",)).get_content()
+
+
+def test_broker_down_then_sweep_delivers_once(client, settings, live_worker, media):
+    founder, application = _russian_team_application()
+    client.force_login(founder)
+    working_broker = settings.CELERY_BROKER_URL
+
+    _use_broker(settings, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    started = time.monotonic()
+    response = client.post(reverse("startups:application_submit", args=[application.pk]))
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 15  # sanity bound: fails fast instead of hanging
+    row = Notification.objects.get()
+    assert row.status == "pending"
+
+    _use_broker(settings, working_broker)
+    time.sleep(1)
+    assert Notification.objects.get().status == "pending"  # nothing reached the worker
+    Notification.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+    notifications_sweep.delay()
+    assert _wait_for(lambda: Notification.objects.get().status == "sent")
+
+    notifications_sweep.delay()  # a second sweep finds nothing to send
+    time.sleep(1)
+    assert len(live_worker.messages) == 1
+
+
+def test_temporary_smtp_error_is_retried_by_the_worker(live_worker):
+    from portal.notifications import notification_create
+
+    live_worker.fail_next = ["451 4.3.0 Try again later"]
+    from django.db import transaction
+
+    with transaction.atomic():
+        row = notification_create(
+            kind="application_submitted",
+            event_key="retry-test",
+            email="a@example.kz",
+            language="en",
+            context={"program": "P", "startup": "S", "actor": "A", "path": "/"},
+        )
+    assert _wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent")
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert len(live_worker.messages) == 1
