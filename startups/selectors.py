@@ -11,9 +11,12 @@ from startups.models import Application, ApplicationStatusChange, Membership, St
 
 
 def startup_list_for_user(*, user) -> QuerySet[Startup]:
+    # Filter through a subquery: filtering on the user's own membership in
+    # the same join would make every count 1.
+    mine = Membership.objects.filter(user=user).values("startup") if user.is_authenticated else []
     return (
-        Startup.objects.for_user(user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        Startup.objects.filter(pk__in=mine)
+        .annotate(member_count=Count("memberships"))
         .order_by("name", "id")
     )
 

@@ -52,6 +52,24 @@ def _no_language_leaks():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Rate limits (allauth) and cached values must not carry from test to test.
+
+    Each test gets an empty in-process cache (never the Redis one: clearing
+    that would flush whatever else shares its database).
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -84,7 +102,16 @@ class SmtpSink:
         self.messages = []
         self.fail_next: list[str] = []
         self.delay = 0.0
+        self.rcpt_delay = 0.0
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio

@@ -6,7 +6,6 @@ would live it. Screenshots for the documentation are taken on the way.
 """
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from uuid import uuid4
 
@@ -40,35 +39,9 @@ def _latest_mail_path(to: str, pattern: str) -> str:
     return found.group(1)
 
 
-class KnownBugs:
-    """Checks that fail because of an app bug already reported to its owners.
-
-    The flow goes on past them; at the end the test is marked xfail with
-    every bug that showed, and it passes by itself once they are fixed. Only
-    for bugs named in the report, never a way to silence a new failure.
-    """
-
-    def __init__(self) -> None:
-        self.found: list[str] = []
-
-    def check(self, bug: str, assertion: Callable[[], None]) -> None:
-        try:
-            assertion()
-        except AssertionError as error:
-            self.found.append(f"{bug} [{str(error).strip().splitlines()[0]}]")
-
-    def report(self) -> None:
-        if self.found:
-            pytest.xfail("known app bugs: " + " | ".join(self.found))
-
-
 def _catalogue(msgid: str, language: str) -> str:
     with translation.override(language):
         return translation.gettext(msgid)
-
-
-def _assert_translated(msgid: str, text: str) -> None:
-    assert text != msgid, f"{msgid!r} is shown untranslated"
 
 
 def _switch_language(page, code: str) -> None:
@@ -95,7 +68,6 @@ def test_founder_flow_signup_to_submitted_application(
     )
     cofounder = UserFactory(email=COFOUNDER_EMAIL, full_name="Daniyar Omarov")
 
-    known_bugs = KnownBugs()
     founder_context = new_context()
     page = founder_context.new_page()
 
@@ -188,11 +160,8 @@ def test_founder_flow_signup_to_submitted_application(
     page.close()
     page = founder_context.new_page()
     page.goto("/dashboard/")
-    known_bugs.check(
-        "startups/selectors.py startup_list_for_user: member_count counts only the viewer",
-        lambda: expect(page.locator(".list-group-item", has_text=STARTUP_NAME)).to_contain_text(
-            "2 team members on the portal", timeout=2_000
-        ),
+    expect(page.locator(".list-group-item", has_text=STARTUP_NAME)).to_contain_text(
+        "2 team members on the portal"
     )
     card = page.locator(".application-card", has_text=program.name)
     expect(card.locator(".badge")).to_have_text("Draft")
@@ -237,12 +206,13 @@ def test_founder_flow_signup_to_submitted_application(
         code: {msgid: _catalogue(msgid, code) for msgid in ("Submitted", "Draft", "My dashboard")}
         for code in ("ru", "kk")
     }
-    for code, texts in expected.items():
-        for msgid, text in texts.items():
-            known_bugs.check(
-                f"locale/{code}/LC_MESSAGES/django.po has no msgstr for {msgid!r}",
-                lambda msgid=msgid, text=text: _assert_translated(msgid, text),
-            )
+    untranslated = [
+        (code, msgid)
+        for code, texts in expected.items()
+        for msgid, text in texts.items()
+        if text == msgid
+    ]
+    assert untranslated == [], "missing from locale/<code>/LC_MESSAGES/django.po (or .mo)"
 
     _switch_language(page, "ru")
     expect(page).to_have_url(application_url)
@@ -259,13 +229,11 @@ def test_founder_flow_signup_to_submitted_application(
     page.goto(application_url)
     _switch_language(page, "kk")
     expect(page.locator("#application-status")).to_have_text(expected["kk"]["Submitted"])
+    expect(page.get_by_role("link", name=expected["kk"]["My dashboard"])).to_be_visible()
     expect(timeline.locator("strong")).to_have_text(
         [expected["kk"]["Draft"], expected["kk"]["Submitted"]]
     )
 
     # Nothing failed quietly on the way: no 4xx/5xx (static files included), no JS error.
-    # Chromium asks every site for /favicon.ico on its own; the portal has none.
     for context in (founder_context, cofounder_context):
-        assert [p for p in context.problems if not p.endswith("/favicon.ico")] == []
-
-    known_bugs.report()
+        assert context.problems == []

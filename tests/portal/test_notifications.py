@@ -256,9 +256,9 @@ def test_broker_down_event_succeeds_and_row_stays_pending(
 def _reset_broker_pool():
     from portal.celery import app
 
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Drop (do not close: others may hold them) the cached pools, so the
+    # next publish connects to the broker the settings now name.
+    app._pool = None
     app.amqp._producer_pool = None
 
 

@@ -30,9 +30,9 @@ def _close_worker_connections(**kwargs):
 
 def _use_broker(settings, url):
     settings.CELERY_BROKER_URL = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Drop (do not close: others may hold them) the cached pools, so the
+    # next publish connects to the broker the settings now name.
+    app._pool = None
     app.amqp._producer_pool = None
 
 
@@ -144,3 +144,70 @@ def test_temporary_smtp_error_is_retried_by_the_worker(live_worker):
     row.refresh_from_db()
     assert row.attempts == 2
     assert len(live_worker.messages) == 1
+
+
+def test_worker_killed_while_sending_does_not_lose_the_notification(
+    settings, broker_url, smtp_server, tmp_path
+):
+    """A worker process dies mid-conversation; a new worker sends the mail once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.db import connection, transaction
+
+    from portal.notifications import notification_create
+
+    _use_broker(settings, broker_url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    smtp_server.rcpt_delay = 6.0  # the first worker will be killed while waiting here
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": broker_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        "CONN_MAX_AGE": "0",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
+    command += ["--loglevel=info", "--without-mingle", "--without-gossip", "--without-heartbeat"]
+
+    def worker(name):
+        log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    first = worker("first")
+    try:
+        with transaction.atomic():
+            row = notification_create(
+                kind="application_submitted",
+                event_key="killed-worker",
+                email="a@example.kz",
+                language="en",
+                context={"program": "P", "startup": "S", "actor": "A", "path": "/"},
+            )
+        # Wait until the worker is inside the SMTP conversation, then kill it.
+        assert _wait_for(lambda: "] received" in (tmp_path / "first.log").read_text(), 30)
+        time.sleep(1.0)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        row.refresh_from_db()
+        assert (row.status, smtp_server.messages) == ("pending", [])
+
+        smtp_server.rcpt_delay = 0
+        # The new worker restores unacknowledged messages older than the
+        # visibility timeout (2 s here) when it starts polling.
+        time.sleep(3)
+        second = worker("second")
+        try:
+            # Redis redelivers the unacknowledged message after the visibility timeout.
+            assert _wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent", 60)
+        finally:
+            second.terminate()
+            second.wait(20)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert len(smtp_server.messages) == 1
