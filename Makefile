@@ -32,8 +32,10 @@ run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
-	@$(PY) -m tests.dbchoice
+# The database line comes first, before any install output.
+test:
+	@$(or $(PYTHON),python3) -m tests.dbchoice
+	@$(MAKE) --no-print-directory install
 	DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -53,7 +55,7 @@ beat: install
 	$(PY) -m celery -A portal beat --loglevel=info
 
 messages: install
-	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l ru -l kk --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lock: install
