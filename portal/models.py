@@ -120,6 +120,9 @@ class NotificationKind(models.TextChoices):
     COFOUNDER_INVITATION = "cofounder_invitation", _("Co-founder invitation")
     CALL_CLOSING_7D = "call_closing_7d", _("Call closing in 7 days")
     CALL_CLOSING_1D = "call_closing_1d", _("Call closing in 1 day")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
+    REVIEW_DUE = "review_due", _("Review due in 3 days")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
 
 
 class NotificationStatus(models.TextChoices):

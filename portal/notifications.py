@@ -62,9 +62,18 @@ def notification_create(
 
 
 def notification_create_for_users(
-    *, kind: str, event_key: str, users: Iterable, context: dict, obj=None
+    *,
+    kind: str,
+    event_key: str,
+    users: Iterable,
+    context: dict,
+    obj=None,
+    enqueue: bool = True,
 ) -> list[Notification]:
-    """One row per user, each in the user's preferred language."""
+    """One row per user, each in the user's preferred language.
+
+    With enqueue, one delivery task is queued for all of them after commit.
+    """
     created = []
     for user in users:
         row = notification_create(
@@ -79,7 +88,7 @@ def notification_create_for_users(
         )
         if row is not None:
             created.append(row)
-    if created:
+    if created and enqueue:
         # One publish for the whole event: a dead broker costs one timeout.
         ids = [row.pk for row in created]
         transaction.on_commit(lambda: notifications_enqueue(ids))

@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications ---------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -197,7 +197,7 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker, tasks run in-process so a newcomer needs no server.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
     "calls-closing-reminders": {
         "task": "programs.tasks.remind_calls_closing",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Reviews due in 3 days, then overdue (daily), to the reviewers concerned.
+    "review-reminders": {
+        "task": "programs.tasks.remind_reviews",
+        "schedule": crontab(hour=9, minute=30),
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

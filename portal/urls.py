@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from portal import health, views
 
-admin.site.site_header = "Startup Portal"
-admin.site.site_title = "Startup Portal"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),

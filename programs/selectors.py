@@ -1,6 +1,6 @@
 """Reads of programs, with their related rows loaded up front."""
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from programs.models import Program, ProgramStatus
@@ -30,3 +30,108 @@ def program_list_accepting(*, now=None) -> QuerySet[Program]:
 def program_get_public(*, slug: str) -> Program:
     """A published program with its criteria; Http404 semantics left to the view."""
     return Program.objects.public().prefetch_related("criteria").get(slug=slug)
+
+
+# --- Reviewing --------------------------------------------------------------
+
+
+def assignments_for_reviewer(*, user) -> QuerySet:
+    """The reviewer's active assignments with their review's state, in queue order."""
+    from programs.models import Assignment
+
+    return (
+        Assignment.objects.active()
+        .filter(reviewer=user)
+        .select_related("program", "application__startup", "review")
+        .annotate(score_count=Count("review__scores"))
+        .order_by("program__review_deadline", "assigned_at", "id")
+    )
+
+
+def reviewer_queue(*, user, now=None) -> dict[str, list]:
+    """To do, in progress and submitted, each with the deadline and overdue flag."""
+    now = now or timezone.now()
+    queue: dict[str, list] = {"todo": [], "in_progress": [], "submitted": []}
+    for assignment in assignments_for_reviewer(user=user):
+        review = getattr(assignment, "review", None)
+        deadline = assignment.program.review_deadline
+        if review is not None and review.status == "submitted":
+            key = "submitted"
+        elif review is not None and (assignment.score_count or review.recommendation):
+            key = "in_progress"
+        else:
+            key = "todo"
+        assignment.overdue = key != "submitted" and deadline is not None and deadline < now
+        queue[key].append(assignment)
+    return queue
+
+
+def reviewers_overdue(*, program, now=None) -> list[tuple]:
+    """(reviewer, unsubmitted count) for reviewers late on this program."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    if program.review_deadline is None or program.review_deadline >= now:
+        return []
+    User = get_user_model()
+    late = (
+        User.objects.filter(
+            review_assignments__program=program, review_assignments__status="active"
+        )
+        .annotate(
+            open_count=Count(
+                "review_assignments",
+                filter=Q(review_assignments__program=program, review_assignments__status="active")
+                & ~Q(review_assignments__review__status="submitted"),
+                distinct=True,
+            )
+        )
+        .filter(open_count__gt=0)
+        .order_by("id")
+        .distinct()
+    )
+    return [(user, user.open_count) for user in late]
+
+
+def review_progress_by_reviewer(*, program, now=None) -> QuerySet:
+    """Per reviewer: assigned, submitted and overdue counts for one program."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    active = Q(review_assignments__program=program, review_assignments__status="active")
+    submitted = active & Q(review_assignments__review__status="submitted")
+    overdue_possible = program.review_deadline is not None and program.review_deadline < now
+    return (
+        get_user_model()
+        .objects.filter(active)
+        .annotate(
+            assigned=Count("review_assignments", filter=active, distinct=True),
+            submitted=Count("review_assignments", filter=submitted, distinct=True),
+        )
+        .annotate(
+            overdue=(F("assigned") - F("submitted"))
+            if overdue_possible
+            else Value(0, output_field=IntegerField())
+        )
+        .order_by("-overdue", "email")
+        .distinct()
+    )
+
+
+def review_progress_by_application(*, program) -> QuerySet:
+    """Per submitted application: reviews submitted of the required number."""
+    from startups.models import Application
+
+    active = Q(assignments__status="active")
+    return (
+        Application.objects.filter(program=program)
+        .exclude(status__in=["draft", "withdrawn"])
+        .select_related("startup")
+        .annotate(
+            reviewers=Count("assignments", filter=active, distinct=True),
+            reviews_submitted=Count(
+                "assignments", filter=active & Q(assignments__review__status="submitted")
+            ),
+        )
+        .order_by("reviews_submitted", "id")
+    )

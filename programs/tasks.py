@@ -55,3 +55,48 @@ def remind_calls_closing() -> int:
                     )
                 )
     return created
+
+
+@shared_task
+def remind_reviews() -> int:
+    """Reviewers with unsubmitted reviews: once 3 days before the deadline, daily after it."""
+    from programs.models import Assignment
+
+    now = timezone.now()
+    today = timezone.localdate().isoformat()
+    created = 0
+    programs = Program.objects.filter(
+        review_deadline__isnull=False, review_deadline__lte=now + timedelta(days=3)
+    ).exclude(status__in=["draft", "decided", "closed"])
+    for program in programs:
+        overdue = program.review_deadline < now
+        kind = NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE
+        key = f"program:{program.pk}:overdue:{today}" if overdue else f"program:{program.pk}:due"
+        open_counts: dict[int, int] = {}
+        reviewers = {}
+        for assignment in (
+            Assignment.objects.active()
+            .filter(program=program)
+            .exclude(review__status="submitted")
+            .select_related("reviewer")
+        ):
+            open_counts[assignment.reviewer_id] = open_counts.get(assignment.reviewer_id, 0) + 1
+            reviewers[assignment.reviewer_id] = assignment.reviewer
+        for reviewer_id, count in sorted(open_counts.items()):
+            with transaction.atomic():
+                created += len(
+                    notification_create_for_users(
+                        kind=kind,
+                        event_key=key,
+                        users=[reviewers[reviewer_id]],
+                        obj=program,
+                        context={
+                            "program": program.name,
+                            "count": count,
+                            "deadline_at": program.review_deadline.isoformat(),
+                            "timezone": program.timezone,
+                            "path": "/admin/",
+                        },
+                    )
+                )
+    return created

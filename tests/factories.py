@@ -20,7 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"user{n}@example.kz")
+    # A domain of its own: shared company domains count as conflicts of interest.
+    email = factory.Sequence(lambda n: f"user{n}@company{n}.kz")
     full_name = factory.Faker("name")
     preferred_language = "en"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
@@ -120,3 +121,37 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             pitch_deck=factory.django.FileField(filename="deck.pdf", data=PDF_BYTES),
             pitch_deck_name="deck.pdf",
         )
+
+
+def _group(name: str):
+    from django.contrib.auth.models import Group
+
+    from programs.roles import roles_sync
+
+    if not Group.objects.filter(name=name).exists():
+        roles_sync()  # a transactional test's flush removed the migration's groups
+    return Group.objects.get(name=name)
+
+
+def reviewer(**kwargs):
+    """A staff user in the Reviewers group."""
+    from programs.roles import REVIEWERS
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(_group(REVIEWERS))
+    return user
+
+
+def manager(**kwargs):
+    """A staff user in the Program managers group."""
+    from programs.roles import PROGRAM_MANAGERS
+
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(_group(PROGRAM_MANAGERS))
+    return user
+
+
+def submitted_application(program, **kwargs):
+    return ApplicationFactory(
+        program=program, status=ApplicationStatus.SUBMITTED, complete=True, **kwargs
+    )

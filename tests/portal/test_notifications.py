@@ -277,6 +277,7 @@ def test_every_kind_renders_in_every_language(kind, language):
             "actor": "Aliya",
             "inviter": "Aliya",
             "recipient_name": "Dana",
+            "count": 2,
             "submitted_at": "2026-03-01T13:00:00+00:00",
             "deadline_at": "2026-03-01T13:00:00+00:00",
             "expires_at": "2026-03-01T13:00:00+00:00",
@@ -288,10 +289,19 @@ def test_every_kind_renders_in_every_language(kind, language):
     assert message.subject and "\n" not in message.subject
     assert "{{" not in message.body and "{%" not in message.body
     assert "http://127.0.0.1:8000/dashboard/" in message.body
-    assert "Qazaq Cold" in message.body or kind == NotificationKind.APPLICATION_SUBMITTED
+    if kind not in (NotificationKind.REVIEW_DUE, NotificationKind.REVIEW_OVERDUE):
+        assert "Qazaq Cold" in message.body
+    else:
+        assert "Demo Call" in message.body
     html = message.alternatives[0].content
     assert "http://127.0.0.1:8000/dashboard/" in html
-    if kind in (NotificationKind.CALL_CLOSING_1D, NotificationKind.CALL_CLOSING_7D):
+    if kind in (
+        NotificationKind.CALL_CLOSING_1D,
+        NotificationKind.CALL_CLOSING_7D,
+        NotificationKind.REVIEW_DUE,
+        NotificationKind.REVIEW_OVERDUE,
+        NotificationKind.REVIEWER_ASSIGNED,
+    ):
         # 13:00 UTC is 18:00 in Almaty; formatted for the reader's language.
         assert "18:00" in message.body or "6 p.m." in message.body
     if language != "en":

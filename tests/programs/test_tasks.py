@@ -68,4 +68,8 @@ def test_no_reminder_when_far_from_deadline_or_closed():
 
 def test_beat_schedule_runs_sweep_and_reminders(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"portal.tasks.notifications_sweep", "programs.tasks.remind_calls_closing"}
+    assert tasks == {
+        "portal.tasks.notifications_sweep",
+        "programs.tasks.remind_calls_closing",
+        "programs.tasks.remind_reviews",
+    }

@@ -5,12 +5,16 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from programs.models import Criterion, Program, ProgramStatus
+from programs.models import Assignment, Criterion, Program, ProgramStatus
+from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
+from programs.services.reviewing import assignments_auto, review_save
 from startups.enums import ApplicationStatus, Region, Sector, Stage
 from startups.models import Startup
 from startups.services import (
@@ -26,11 +30,17 @@ from startups.workflow import application_transition
 DEMO_PASSWORD = "demo-portal-2026"
 
 DEMO_ACCOUNTS = [
-    # e-mail, full name, language, staff, superuser
-    ("admin@demo.kz", "Aigerim Admin", "en", True, True),
-    ("manager@demo.kz", "Marat Manager", "ru", True, False),
-    ("reviewer@demo.kz", "Dana Reviewer", "en", True, False),
-    ("founder@demo.kz", "Nurlan Founder", "kk", False, False),
+    # e-mail, full name, language, role
+    ("admin@demo.kz", "Aigerim Admin", "en", "superuser"),
+    ("manager@demo.kz", "Marat Manager", "ru", "manager"),
+    # Reviewers use another domain than the founders': a shared company
+    # domain would count as a conflict of interest.
+    ("reviewer@experts.kz", "Dana Reviewer", "en", "reviewer"),
+    ("reviewer2@experts.kz", "Yerlan Expert", "ru", "reviewer"),
+    ("reviewer3@experts.kz", "Saule Expert", "kk", "reviewer"),
+    ("reviewer4@experts.kz", "Timur Expert", "ru", "reviewer"),
+    ("reviewer5@experts.kz", "Gulnara Expert", "en", "reviewer"),
+    ("founder@demo.kz", "Nurlan Founder", "kk", "founder"),
 ]
 
 CRITERIA = [
@@ -77,28 +87,38 @@ class Command(BaseCommand):
         if if_empty and Program.objects.exists():
             self.stdout.write("Demo data already present; nothing created.")
         else:
-            with transaction.atomic():
+            # Demo events write their notifications as usual; none is mailed.
+            quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+            with override_settings(MAILERS=quiet), transaction.atomic():
+                roles_sync()
                 self.create_accounts()
                 self.create_programs()
                 self.create_startups()
+                self.create_reviews()
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
 
     def create_accounts(self) -> None:
         User = get_user_model()
-        for email, name, lang, staff, superuser in DEMO_ACCOUNTS:
+        groups = {
+            "manager": Group.objects.get(name=PROGRAM_MANAGERS),
+            "reviewer": Group.objects.get(name=REVIEWERS),
+        }
+        for email, name, lang, role in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 email=email,
                 defaults={
                     "full_name": name,
                     "preferred_language": lang,
-                    "is_staff": staff,
-                    "is_superuser": superuser,
+                    "is_staff": role != "founder",
+                    "is_superuser": role == "superuser",
                 },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+            if role in groups:
+                user.groups.add(groups[role])
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
@@ -187,11 +207,43 @@ class Command(BaseCommand):
                 else:
                     application_transition(application=application, to=step, actor=owner)
 
+    def create_reviews(self) -> None:
+        """Reviewers on the applications under review; others' reviews already in.
+
+        The demo reviewer (reviewer@experts.kz) has a queue to score; the
+        applications still "submitted" are left for the demo manager to
+        assign automatically.
+        """
+        User = get_user_model()
+        program = Program.objects.get(slug="startup-kazakhstan-2026")
+        manager = User.objects.get(email="manager@demo.kz")
+        dana = User.objects.get(email="reviewer@experts.kz")
+        under_review = list(
+            program.applications.filter(status=ApplicationStatus.UNDER_REVIEW).values_list(
+                "pk", flat=True
+            )
+        )
+        assignments_auto(program=program, actor=manager, applications=under_review)
+        for assignment in Assignment.objects.filter(program=program).select_related("reviewer"):
+            if assignment.reviewer_id == dana.pk:
+                continue
+            scores = {
+                c.pk: ((assignment.pk + c.pk) % (c.scale_max - c.scale_min + 1) + c.scale_min, "")
+                for c in program.criteria.all()
+            }
+            review_save(
+                assignment=assignment,
+                reviewer=assignment.reviewer,
+                scores=scores,
+                recommendation=("fund", "maybe", "do_not_fund")[assignment.pk % 3],
+                note="",
+                submit=True,
+            )
+
     def print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for email, name, _lang, staff, superuser in DEMO_ACCOUNTS:
-            role = "superuser" if superuser else ("staff" if staff else "founder")
+        for email, name, _lang, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<22} {name:<18} {role}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
         self.stdout.write("")

@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
 from programs.models import Criterion, Program
+from programs.rules import is_program_manager
+from programs.services.reviewing import assignments_auto
 
 
 class CriterionInline(admin.TabularInline):
@@ -25,6 +31,7 @@ class ProgramAdmin(admin.ModelAdmin):
         "selection_cap",
         "budget_display",
         "application_count",
+        "progress_link",
     ]
     list_filter = ["status", "currency"]
     search_fields = ["name", "slug", "organiser"]
@@ -57,8 +64,43 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
     ]
 
+    actions = ["assign_automatically"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))
+
+    def get_urls(self):
+        from programs.admin.reviewing import program_progress_view
+
+        return [
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(lambda r, pk: program_progress_view(self, r, pk)),
+                name="programs_program_progress",
+            )
+        ] + super().get_urls()
+
+    @admin.action(description=_("Assign reviewers automatically (fills gaps only)"))
+    def assign_automatically(self, request, queryset):
+        if not is_program_manager(request.user):
+            raise PermissionDenied
+        for program in queryset:
+            try:
+                created = assignments_auto(program=program, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(program)s: %(n)d assignments made.")
+                    % {"program": program.name, "n": len(created)},
+                    messages.SUCCESS,
+                )
+
+    @admin.display(description=_("reviewing"))
+    def progress_link(self, obj):
+        url = reverse("admin:programs_program_progress", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Progress"))
 
     @admin.display(description=_("budget"), ordering="total_budget")
     def budget_display(self, obj):

@@ -1,0 +1,533 @@
+"""Writes for reviewing: assignments, conflicts of interest, reviews.
+
+Keyword-only services that run in one transaction, lock what they must,
+write the audit trail and queue notifications with the event.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.audit import audit_record
+from portal.exceptions import DomainError
+from portal.models import NotificationKind
+from portal.notifications import notification_create_for_users, notifications_enqueue
+from programs.assignment import AssignmentProblem, NotEnoughReviewers, plan_assignments
+from programs.models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictOfInterest,
+    Program,
+    Review,
+    ReviewStatus,
+    Score,
+)
+from programs.roles import REVIEWERS
+from programs.rules import is_program_manager
+from startups.enums import ApplicationStatus
+from startups.models import Application, Membership, Startup
+from startups.workflow import application_transition
+
+# Addresses at these domains belong to anyone: sharing one is no conflict.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "mail.ru",
+        "inbox.ru",
+        "list.ru",
+        "bk.ru",
+        "yandex.ru",
+        "yandex.kz",
+        "ya.ru",
+        "yahoo.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "rambler.ru",
+        "yandex.com",
+    }
+)
+
+REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+
+
+class NotAllowed(DomainError):
+    pass
+
+
+class AssignmentRefused(DomainError):
+    pass
+
+
+class ReviewRefused(DomainError):
+    pass
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
+
+
+def reviewers_pool(program: Program) -> list:
+    """The active members of the Reviewers group, in a stable order."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(groups__name=REVIEWERS, is_active=True).order_by("id").distinct()
+    )
+
+
+def conflict_reason(*, reviewer, startup: Startup, team_emails: list[str] | None = None) -> str:
+    """Why this reviewer must not review this startup; empty when they may."""
+    if team_emails is None:
+        team_emails = list(startup.memberships.values_list("user__email", flat=True))
+    if reviewer.email.lower() in {e.lower() for e in team_emails}:
+        return str(_("The reviewer is a member of the startup's team."))
+    domain = _domain(reviewer.email)
+    if domain not in PUBLIC_MAIL_DOMAINS and domain in {_domain(e) for e in team_emails}:
+        return str(
+            _("The reviewer's e-mail domain (%(domain)s) is the same as a team member's.")
+            % {"domain": domain}
+        )
+    declared = ConflictOfInterest.objects.filter(reviewer=reviewer, startup=startup).first()
+    if declared is not None:
+        return str(_("Declared by the reviewer: %(reason)s") % {"reason": declared.reason})
+    return ""
+
+
+def _blocked_pairs(program: Program, reviewers: list, applications: list[Application]):
+    """(application id, reviewer id) pairs that may not be assigned."""
+    app_ids = [a.pk for a in applications]
+    startup_of = {a.pk: a.startup_id for a in applications}
+    # Every pair seen before (active or released) is not assigned again.
+    blocked = set(
+        Assignment.objects.filter(application_id__in=app_ids).values_list(
+            "application_id", "reviewer_id"
+        )
+    )
+    team = {}
+    for startup_id, email, user_id in Membership.objects.filter(
+        startup_id__in=set(startup_of.values())
+    ).values_list("startup_id", "user__email", "user_id"):
+        team.setdefault(startup_id, []).append((email.lower(), user_id))
+    declared = set(
+        ConflictOfInterest.objects.filter(
+            reviewer__in=reviewers, startup_id__in=set(startup_of.values())
+        ).values_list("startup_id", "reviewer_id")
+    )
+    by_domain: dict[str, list[int]] = {}
+    for reviewer in reviewers:
+        domain = _domain(reviewer.email)
+        if domain not in PUBLIC_MAIL_DOMAINS:
+            by_domain.setdefault(domain, []).append(reviewer.pk)
+    for app_id, startup_id in startup_of.items():
+        for email, user_id in team.get(startup_id, []):
+            blocked.add((app_id, user_id))
+            for reviewer_id in by_domain.get(_domain(email), []):
+                blocked.add((app_id, reviewer_id))
+    for startup_id, reviewer_id in declared:
+        for app_id, sid in startup_of.items():
+            if sid == startup_id:
+                blocked.add((app_id, reviewer_id))
+    return frozenset(blocked)
+
+
+def _start_review(application: Application, actor) -> None:
+    if application.status == ApplicationStatus.SUBMITTED:
+        application_transition(
+            application=application,
+            to=ApplicationStatus.UNDER_REVIEW,
+            actor=actor,
+            note=str(_("Reviewers assigned.")),
+        )
+
+
+def _notify_assigned(assignments: list[Assignment]) -> None:
+    ids = []
+    for assignment in assignments:
+        program = assignment.program
+        rows = notification_create_for_users(
+            kind=NotificationKind.REVIEWER_ASSIGNED,
+            event_key=f"assignment:{assignment.pk}",
+            users=[assignment.reviewer],
+            obj=assignment,
+            context={
+                "program": program.name,
+                "startup": assignment.application.startup.name,
+                "deadline_at": program.review_deadline.isoformat()
+                if program.review_deadline
+                else "",
+                "timezone": program.timezone,
+                "path": assignment.get_review_url(),
+            },
+            enqueue=False,
+        )
+        ids.extend(row.pk for row in rows)
+    if ids:
+        transaction.on_commit(lambda: notifications_enqueue(ids))
+
+
+def assignment_create(*, application: Application, reviewer, actor) -> Assignment:
+    """A manager assigns a reviewer by hand."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers assign reviewers."))
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("program", "startup")
+            .get(pk=application.pk)
+        )
+        if application.status not in REVIEWABLE:
+            raise AssignmentRefused(_("Only submitted applications can be assigned reviewers."))
+        if not reviewer.groups.filter(name=REVIEWERS).exists() or not reviewer.is_active:
+            raise AssignmentRefused(
+                _("%(name)s is not in the Reviewers group.") % {"name": reviewer}
+            )
+        if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
+            raise AssignmentRefused(
+                _("%(name)s was already assigned to this application.") % {"name": reviewer}
+            )
+        reason = conflict_reason(reviewer=reviewer, startup=application.startup)
+        if reason:
+            raise AssignmentRefused(
+                _("%(name)s has a conflict of interest: %(reason)s")
+                % {"name": reviewer, "reason": reason}
+            )
+        assignment = Assignment.objects.create(
+            program=application.program,
+            application=application,
+            reviewer=reviewer,
+            assigned_by=actor,
+        )
+        _start_review(application, actor)
+        audit_record(
+            actor=actor,
+            action="assignment.create",
+            obj=assignment,
+            after={"application": application.pk, "reviewer": reviewer.email},
+        )
+        _notify_assigned([assignment])
+    return assignment
+
+
+def assignments_auto(
+    *, program: Program, actor, applications: list[int] | None = None
+) -> list[Assignment]:
+    """Fill every gap: each submitted application gets the program's number of reviewers.
+
+    Balanced and conflict-free (see programs.assignment); running it again
+    only fills new gaps. Raises AssignmentRefused, assigning nothing, when
+    there are not enough eligible reviewers.
+    """
+    if actor is not None and not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers assign reviewers."))
+    with transaction.atomic():
+        # One automatic assignment per program at a time.
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        pool = reviewers_pool(program)
+        wanted = Application.objects.filter(program=program, status__in=REVIEWABLE)
+        if applications is not None:
+            wanted = wanted.filter(pk__in=applications)
+        candidates = list(wanted.select_related("startup").order_by("id"))
+        active = Assignment.objects.active().filter(program=program)
+        existing: dict[int, set[int]] = {}
+        loads: dict[int, int] = {}
+        for app_id, reviewer_id in active.values_list("application_id", "reviewer_id"):
+            existing.setdefault(app_id, set()).add(reviewer_id)
+            loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
+        k = program.reviews_per_application
+        gaps = [a for a in candidates if len(existing.get(a.pk, ())) < k]
+        if not gaps:
+            return []
+        problem = AssignmentProblem(
+            applications=[a.pk for a in gaps],
+            reviewers=[r.pk for r in pool],
+            per_application=k,
+            existing={a.pk: frozenset(existing.get(a.pk, ())) for a in gaps},
+            blocked=_blocked_pairs(program, pool, gaps),
+            loads=loads,
+        )
+        try:
+            plan = plan_assignments(problem)
+        except NotEnoughReviewers as exc:
+            short = len(exc.shortfall)
+            raise AssignmentRefused(
+                ngettext(
+                    "%(count)d application cannot get %(k)d reviewers: there are not enough "
+                    "eligible reviewers (%(pool)d in the pool). Add reviewers or lower the "
+                    "number of reviews per application.",
+                    "%(count)d applications cannot get %(k)d reviewers: there are not enough "
+                    "eligible reviewers (%(pool)d in the pool). Add reviewers or lower the "
+                    "number of reviews per application.",
+                    short,
+                )
+                % {"count": short, "k": k, "pool": len(pool)}
+            ) from exc
+        now = timezone.now()
+        created = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    program=program,
+                    application_id=app_id,
+                    reviewer_id=reviewer_id,
+                    assigned_by=actor,
+                    assigned_at=now,
+                    automatic=True,
+                )
+                for app_id, reviewer_ids in sorted(plan.items())
+                for reviewer_id in reviewer_ids
+            ]
+        )
+        by_id = {a.pk: a for a in gaps}
+        reviewers_by_id = {r.pk: r for r in pool}
+        for assignment in created:
+            assignment.program = program
+            assignment.application = by_id[assignment.application_id]
+            assignment.reviewer = reviewers_by_id[assignment.reviewer_id]
+        for app_id in plan:
+            _start_review(by_id[app_id], actor)
+        audit_record(
+            actor=actor,
+            action="assignment.auto",
+            obj=program,
+            after={"assignments": len(created), "applications": len(plan)},
+        )
+        # PostgreSQL and SQLite return the new primary keys from bulk_create.
+        _notify_assigned(created)
+    return created
+
+
+def conflict_declare(*, assignment: Assignment, reviewer, reason: str) -> Assignment | None:
+    """The reviewer declares a conflict: release, record why, reassign the application.
+
+    Returns the replacement assignment, or None when no eligible reviewer is
+    left (the managers see the gap in the progress view).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewRefused(_("Say briefly why you have a conflict of interest."))
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update()
+            .select_related("application__startup", "program")
+            .get(pk=assignment.pk)
+        )
+        if assignment.reviewer_id != reviewer.pk:
+            raise NotAllowed(_("This is not your assignment."))
+        if assignment.status != AssignmentStatus.ACTIVE:
+            raise ReviewRefused(_("This assignment was already released."))
+        if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
+            raise ReviewRefused(
+                _("You already submitted this review; ask a manager to reopen it first.")
+            )
+        assignment.status = AssignmentStatus.RELEASED
+        assignment.released_at = timezone.now()
+        assignment.release_reason = reason
+        assignment.conflict = True
+        assignment.save(update_fields=["status", "released_at", "release_reason", "conflict"])
+        ConflictOfInterest.objects.get_or_create(
+            reviewer=reviewer, startup=assignment.application.startup, defaults={"reason": reason}
+        )
+        audit_record(
+            actor=reviewer,
+            action="assignment.conflict",
+            obj=assignment,
+            before={"status": "active"},
+            after={"status": "released"},
+            note=reason,
+        )
+        try:
+            replacement = assignments_auto(
+                program=assignment.program,
+                actor=None,
+                applications=[assignment.application_id],
+            )
+        except AssignmentRefused:
+            replacement = []
+    return replacement[0] if replacement else None
+
+
+def conflict_declare_in_advance(*, reviewer, startup: Startup, reason: str) -> ConflictOfInterest:
+    """Declared before any assignment: the reviewer is never given this startup."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewRefused(_("Say briefly why you have a conflict of interest."))
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.get_or_create(
+            reviewer=reviewer, startup=startup, defaults={"reason": reason}
+        )
+        audit_record(actor=reviewer, action="conflict.declare", obj=conflict, note=reason)
+        for assignment in Assignment.objects.active().filter(
+            reviewer=reviewer, application__startup=startup
+        ):
+            if not Review.objects.filter(
+                assignment=assignment, status=ReviewStatus.SUBMITTED
+            ).exists():
+                conflict_declare(assignment=assignment, reviewer=reviewer, reason=reason)
+    return conflict
+
+
+def review_total(scores: list[tuple[int, Decimal, int, int]]) -> Decimal:
+    """Weighted scores scaled to 0–100: each (value, weight, low, high)."""
+    weight_sum = sum(weight for _v, weight, _lo, _hi in scores)
+    if not weight_sum:
+        return Decimal("0")
+    weighted = sum(
+        Decimal(weight) * (Decimal(value - low) / Decimal(high - low))
+        for value, weight, low, high in scores
+    )
+    return (weighted / weight_sum * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def review_save(
+    *,
+    assignment: Assignment,
+    reviewer,
+    scores: dict[int, tuple[int | None, str]],
+    recommendation: str,
+    note: str,
+    submit: bool,
+) -> Review:
+    """Save the reviewer's scores as a draft, or submit them (then locked)."""
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update().select_related("program").get(pk=assignment.pk)
+        )
+        if assignment.reviewer_id != reviewer.pk:
+            raise NotAllowed(_("This is not your assignment."))
+        if assignment.status != AssignmentStatus.ACTIVE:
+            raise ReviewRefused(_("This assignment was released; it cannot be reviewed."))
+        review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        if review.status == ReviewStatus.SUBMITTED:
+            raise ReviewRefused(_("This review is submitted and locked; a manager can reopen it."))
+        criteria = list(assignment.program.criteria.all())
+        problems = []
+        clean: dict[int, tuple[int | None, str]] = {}
+        for criterion in criteria:
+            value, comment = scores.get(criterion.pk, (None, ""))
+            if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
+                problems.append(
+                    _("%(criterion)s: the score must be from %(low)d to %(high)d.")
+                    % {
+                        "criterion": criterion.name,
+                        "low": criterion.scale_min,
+                        "high": criterion.scale_max,
+                    }
+                )
+            clean[criterion.pk] = (value, (comment or "").strip())
+        if recommendation and recommendation not in {"fund", "maybe", "do_not_fund"}:
+            problems.append(_("Choose a recommendation from the list."))
+        if submit:
+            missing = [c.name for c in criteria if clean[c.pk][0] is None]
+            if missing:
+                problems.append(
+                    _("Score every criterion before submitting; missing: %(names)s.")
+                    % {"names": ", ".join(missing)}
+                )
+            if not recommendation:
+                problems.append(_("Choose a recommendation before submitting."))
+            if not criteria:
+                problems.append(_("The program has no criteria to score yet."))
+        if problems:
+            raise ReviewRefused(*problems)
+        Score.objects.filter(review=review).delete()
+        Score.objects.bulk_create(
+            [
+                Score(review=review, criterion_id=cid, value=value, comment=comment)
+                for cid, (value, comment) in clean.items()
+                if value is not None
+            ]
+        )
+        review.recommendation = recommendation
+        review.note_for_managers = (note or "").strip()
+        fields = ["recommendation", "note_for_managers", "updated_at"]
+        if submit:
+            by_id = {c.pk: c for c in criteria}
+            review.total = review_total(
+                [
+                    (clean[cid][0], by_id[cid].weight, by_id[cid].scale_min, by_id[cid].scale_max)
+                    for cid in by_id
+                ]
+            )
+            review.status = ReviewStatus.SUBMITTED
+            review.submitted_at = timezone.now()
+            fields += ["total", "status", "submitted_at"]
+        review.save(update_fields=fields)
+        if submit:
+            audit_record(
+                actor=reviewer,
+                action="review.submit",
+                obj=review,
+                before={"status": "draft"},
+                after={
+                    "status": "submitted",
+                    "total": str(review.total),
+                    "recommendation": review.recommendation,
+                    "scores": {str(cid): v for cid, (v, _c) in clean.items()},
+                },
+            )
+    return review
+
+
+def review_reopen(*, review: Review, actor, note: str = "") -> Review:
+    """A manager unlocks a submitted review for its reviewer (recorded)."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers can reopen a review."))
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status != ReviewStatus.SUBMITTED:
+            raise ReviewRefused(_("Only a submitted review can be reopened."))
+        before = {"status": review.status, "total": str(review.total)}
+        review.status = ReviewStatus.DRAFT
+        review.total = None
+        review.submitted_at = None
+        review.reopened_count += 1
+        review.save(update_fields=["status", "total", "submitted_at", "reopened_count"])
+        audit_record(
+            actor=actor,
+            action="review.reopen",
+            obj=review,
+            before=before,
+            after={"status": "draft"},
+            note=note,
+        )
+    return review
+
+
+def reviewers_remind_overdue(*, program: Program, actor) -> int:
+    """Notify every reviewer with an unsubmitted review past the deadline (once a day)."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers send reminders."))
+    from programs.selectors import reviewers_overdue
+
+    today = timezone.localdate().isoformat()
+    with transaction.atomic():
+        created = []
+        for reviewer, count in reviewers_overdue(program=program):
+            created += notification_create_for_users(
+                kind=NotificationKind.REVIEW_OVERDUE,
+                event_key=f"program:{program.pk}:overdue:{today}:manual",
+                users=[reviewer],
+                obj=program,
+                context={
+                    "program": program.name,
+                    "count": count,
+                    "deadline_at": program.review_deadline.isoformat(),
+                    "timezone": program.timezone,
+                    "path": "/admin/",
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="reviewing.remind",
+            obj=program,
+            after={"reminded": len(created)},
+        )
+    return len(created)
