@@ -123,6 +123,9 @@ class NotificationKind(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
     REVIEW_DUE = "review_due", _("Review due in 3 days")
     REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    DECISION_SELECTED = "decision_selected", _("Decision: selected")
+    DECISION_WAITLISTED = "decision_waitlisted", _("Decision: waitlisted")
+    DECISION_REJECTED = "decision_rejected", _("Decision: not selected")
 
 
 class NotificationStatus(models.TextChoices):

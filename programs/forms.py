@@ -41,6 +41,8 @@ class ProgramAdminForm(forms.ModelForm):
             "requires_legal_entity",
             "reviews_per_application",
             "reviewers_see_others_before_submit",
+            "normalise_reviewers",
+            "disagreement_threshold",
         ]
 
     def clean_timezone(self):

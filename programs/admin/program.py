@@ -60,7 +60,14 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
         (
             _("Reviewing"),
-            {"fields": ["reviews_per_application", "reviewers_see_others_before_submit"]},
+            {
+                "fields": [
+                    "reviews_per_application",
+                    "reviewers_see_others_before_submit",
+                    "normalise_reviewers",
+                    "disagreement_threshold",
+                ]
+            },
         ),
     ]
 
@@ -70,14 +77,25 @@ class ProgramAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_applications=Count("applications"))
 
     def get_urls(self):
+        from programs.admin import selection
         from programs.admin.reviewing import program_progress_view
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request, pk: function(self, request, pk))
 
         return [
             path(
-                "<int:pk>/progress/",
-                self.admin_site.admin_view(lambda r, pk: program_progress_view(self, r, pk)),
-                name="programs_program_progress",
-            )
+                "<int:pk>/progress/", view(program_progress_view), name="programs_program_progress"
+            ),
+            path("<int:pk>/board/", view(selection.board_view), name="programs_program_board"),
+            path(
+                "<int:pk>/suggest/", view(selection.suggest_view), name="programs_program_suggest"
+            ),
+            path(
+                "<int:pk>/finalise/",
+                view(selection.finalise_view),
+                name="programs_program_finalise",
+            ),
         ] + super().get_urls()
 
     @admin.action(description=_("Assign reviewers automatically (fills gaps only)"))
@@ -99,8 +117,13 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reviewing"))
     def progress_link(self, obj):
-        url = reverse("admin:programs_program_progress", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Progress"))
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:programs_program_progress", args=[obj.pk]),
+            _("Progress"),
+            reverse("admin:programs_program_board", args=[obj.pk]),
+            _("Selection board"),
+        )
 
     @admin.display(description=_("budget"), ordering="total_budget")
     def budget_display(self, obj):

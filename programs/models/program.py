@@ -96,6 +96,25 @@ class Program(models.Model):
     reviewers_see_others_before_submit = models.BooleanField(
         _("reviewers see others' scores before submitting"), default=False
     )
+    normalise_reviewers = models.BooleanField(
+        _("normalise reviewers"),
+        default=False,
+        help_text=_(
+            "Rank by scores standardised per reviewer, so that a harsh and a lenient "
+            "reviewer count the same."
+        ),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Applications whose review totals spread (standard deviation, 0–100 scale) "
+            "above this are flagged for discussion."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )

@@ -1,5 +1,6 @@
 """Demo data for `make run`: programs, criteria and accounts to log in with."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -52,6 +53,8 @@ CRITERIA = [
 ]
 
 
+COHORT_WORDS = ["Smart", "Green", "Steppe", "Qazaq", "Nomad", "Altai", "Caspian", "Silk", "Tien"]
+COHORT_NOUNS = ["Labs", "Robotics", "Health", "Agro", "Pay", "Mobility", "Learn", "Energy", "Data"]
 DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -82,6 +85,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when a program already exists."
         )
+        parser.add_argument(
+            "--cohort",
+            type=int,
+            default=300,
+            help="How many extra submitted applications to create (default 300).",
+        )
 
     def handle(self, *args, if_empty: bool = False, **options):
         if if_empty and Program.objects.exists():
@@ -94,6 +103,7 @@ class Command(BaseCommand):
                 self.create_accounts()
                 self.create_programs()
                 self.create_startups()
+                self.create_cohort(options.get("cohort", 300))
                 self.create_reviews()
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
@@ -136,7 +146,7 @@ class Command(BaseCommand):
                     "expert review and a selection commission."
                 ),
                 "currency": "KZT",
-                "total_budget": Decimal("1000000000"),
+                "total_budget": Decimal("600000000"),
                 "selection_cap": 50,
                 "max_amount_per_project": Decimal("20000000"),
                 "opens_at": now - timedelta(days=20),
@@ -207,35 +217,94 @@ class Command(BaseCommand):
                 else:
                     application_transition(application=application, to=step, actor=owner)
 
-    def create_reviews(self) -> None:
-        """Reviewers on the applications under review; others' reviews already in.
+    def create_cohort(self, size: int) -> None:
+        """Several hundred submitted applications, so the board has something to rank."""
+        rng = random.Random(2026)  # noqa: S311 (demo data, reproducible on purpose)
+        User = get_user_model()
+        program = Program.objects.get(slug="startup-kazakhstan-2026")
+        regions, sectors, stages = list(Region), list(Sector), list(Stage)
+        for index in range(size):
+            owner = User.objects.create(
+                email=f"cohort{index:03d}@startups.demo.kz",
+                full_name=f"Cohort Founder {index:03d}",
+                preferred_language=("kk", "ru", "en")[index % 3],
+            )
+            owner.set_unusable_password()  # demo teams that never log in
+            owner.save(update_fields=["password"])
+            startup = startup_create(
+                user=owner,
+                data={
+                    "name": f"{rng.choice(COHORT_WORDS)} {rng.choice(COHORT_NOUNS)} {index:03d}",
+                    "country": "KZ",
+                    "region": rng.choice(regions),
+                    "sector": rng.choice(sectors),
+                    "stage": rng.choice(stages),
+                    "description": "A demo startup of the cohort.",
+                    "team_size": rng.randint(2, 6),
+                },
+            )
+            application, _ = application_start(startup=startup, program=program, actor=owner)
+            answers = {name: DEMO_ANSWER for name in EDITABLE_FIELDS if name != "video_url"}
+            answers["requested_amount"] = Decimal(rng.randrange(10, 41) * 500_000)
+            application = application_save_draft(
+                application=application,
+                actor=owner,
+                data=answers,
+                expected_version=application.version,
+                pitch_deck=ContentFile(DEMO_PDF, name="deck.pdf"),
+            )
+            application_submit(application=application, actor=owner)
 
-        The demo reviewer (reviewer@experts.kz) has a queue to score; the
-        applications still "submitted" are left for the demo manager to
-        assign automatically.
+    def create_reviews(self) -> None:
+        """Reviewers on every submitted application but three, their reviews already in.
+
+        Each demo reviewer has a bias (harsh to lenient), so normalisation
+        matters on the board. The demo reviewer (reviewer@experts.kz) keeps
+        three reviews to do; three applications are left for the demo
+        manager to assign automatically.
         """
+        rng = random.Random(7)  # noqa: S311 (demo data, reproducible on purpose)
         User = get_user_model()
         program = Program.objects.get(slug="startup-kazakhstan-2026")
         manager = User.objects.get(email="manager@demo.kz")
         dana = User.objects.get(email="reviewer@experts.kz")
-        under_review = list(
-            program.applications.filter(status=ApplicationStatus.UNDER_REVIEW).values_list(
-                "pk", flat=True
-            )
+        left_for_manager = set(
+            Startup.objects.filter(
+                name__in=["Steppe Robotics", "Tenge Ledger", "Bilim Cloud"]
+            ).values_list("applications__pk", flat=True)
         )
-        assignments_auto(program=program, actor=manager, applications=under_review)
-        for assignment in Assignment.objects.filter(program=program).select_related("reviewer"):
-            if assignment.reviewer_id == dana.pk:
+        to_assign = [
+            pk
+            for pk in program.applications.filter(
+                status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW]
+            ).values_list("pk", flat=True)
+            if pk not in left_for_manager
+        ]
+        assignments_auto(program=program, actor=manager, applications=to_assign)
+        criteria = list(program.criteria.all())
+        quality: dict[int, float] = {}
+        bias = {}
+        dana_left = 3
+        assignments = Assignment.objects.filter(program=program).select_related("reviewer")
+        for assignment in assignments.order_by("id"):
+            if assignment.reviewer_id == dana.pk and dana_left:
+                dana_left -= 1
                 continue
+            q = quality.setdefault(assignment.application_id, rng.uniform(2.5, 9.0))
+            b = bias.setdefault(assignment.reviewer_id, rng.choice([-2, -1, 0, 1, 2]))
             scores = {
-                c.pk: ((assignment.pk + c.pk) % (c.scale_max - c.scale_min + 1) + c.scale_min, "")
-                for c in program.criteria.all()
+                c.pk: (
+                    max(c.scale_min, min(c.scale_max, round(q + b + rng.uniform(-1, 1)))),
+                    "",
+                )
+                for c in criteria
             }
+            recommendation = "fund" if q + b > 7 else ("maybe" if q + b > 5 else "do_not_fund")
             review_save(
                 assignment=assignment,
                 reviewer=assignment.reviewer,
                 scores=scores,
-                recommendation=("fund", "maybe", "do_not_fund")[assignment.pk % 3],
+                recommendation=recommendation,
                 note="",
                 submit=True,
             )

@@ -1,0 +1,151 @@
+"""Scores and ranking of a program's applications, computed in the database.
+
+- A review's total is its weighted criterion scores scaled to 0–100 (stored
+  on submit by `review_save`).
+- An application's raw score is the mean of its submitted reviews (from
+  active assignments), with their number and their spread (population
+  standard deviation).
+- Normalised score: each reviewer's totals are standardised across the
+  program (z = (total − reviewer's mean) / reviewer's deviation) and put
+  back on the program's scale (program mean + z × program deviation),
+  clamped to 0–100; the application's normalised score is the mean of its
+  reviews' normalised totals.
+- Rule for reviewers who cannot be standardised: with fewer than
+  MIN_REVIEWS_TO_NORMALISE submitted reviews in the program, or with all
+  their totals equal (deviation 0), their totals are used as they are.
+
+Three queries: the program's overall mean and deviation, each reviewer's
+(one row per reviewer), then one grouped query over the applications in
+which the per-reviewer factors enter as a CASE expression, with window
+functions for the rank and the running total of requested amounts.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    StdDev,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Greatest, Least, RowNumber
+
+from programs.models import Program, Review
+from startups.enums import ApplicationStatus as S
+from startups.models import Application
+
+MIN_REVIEWS_TO_NORMALISE = 3
+
+# Applications that take part in the ranking: submitted and onwards.
+RANKED_STATES = [
+    S.SUBMITTED,
+    S.UNDER_REVIEW,
+    S.SELECTED,
+    S.WAITLISTED,
+    S.REJECTED,
+    S.FUNDED,
+    S.COMPLETED,
+]
+SELECTED_STATES = [S.SELECTED, S.FUNDED, S.COMPLETED]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One reviewer's linear map from raw total to normalised total."""
+
+    offset: float
+    factor: float
+
+
+def _submitted_reviews(program: Program) -> QuerySet[Review]:
+    return Review.objects.filter(
+        status="submitted", assignment__status="active", assignment__program=program
+    )
+
+
+def reviewer_scales(program: Program) -> dict[int, Scale]:
+    """norm = offset + factor × total for every reviewer who can be standardised."""
+    reviews = _submitted_reviews(program)
+    overall = reviews.aggregate(mean=Avg("total"), deviation=StdDev("total"))
+    if overall["mean"] is None:
+        return {}
+    mean_all, dev_all = float(overall["mean"]), float(overall["deviation"] or 0)
+    scales = {}
+    for row in reviews.values("assignment__reviewer").annotate(
+        mean=Avg("total"), deviation=StdDev("total"), n=Count("id")
+    ):
+        deviation = float(row["deviation"] or 0)
+        if row["n"] < MIN_REVIEWS_TO_NORMALISE or deviation == 0:
+            continue
+        factor = dev_all / deviation
+        scales[row["assignment__reviewer"]] = Scale(
+            offset=mean_all - float(row["mean"]) * factor, factor=factor
+        )
+    return scales
+
+
+def _normalised_total(scales: dict[int, Scale], prefix: str = "assignments__"):
+    total = Cast(F(f"{prefix}review__total"), FloatField())
+    if not scales:
+        return total
+    mapped = Case(
+        *[
+            When(
+                **{f"{prefix}reviewer": reviewer_id},
+                then=ExpressionWrapper(
+                    Value(scale.offset) + total * Value(scale.factor), output_field=FloatField()
+                ),
+            )
+            for reviewer_id, scale in sorted(scales.items())
+        ],
+        default=total,
+        output_field=FloatField(),
+    )
+    return Least(Greatest(mapped, Value(0.0)), Value(100.0))
+
+
+def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[Application]:
+    """The program's applications with raw_score, norm_score, reviews, spread, score,
+    rank and running_requested, best first (no score last)."""
+    if normalised is None:
+        normalised = program.normalise_reviewers
+    counted = Q(assignments__status="active", assignments__review__status="submitted")
+    queryset = (
+        Application.objects.filter(program=program, status__in=RANKED_STATES)
+        .select_related("startup")
+        .annotate(
+            raw_score=Avg("assignments__review__total", filter=counted),
+            reviews=Count("assignments__review", filter=counted),
+            spread=StdDev("assignments__review__total", filter=counted),
+            norm_score=Avg(_normalised_total(reviewer_scales(program)), filter=counted),
+        )
+    )
+    score = "norm_score" if normalised else "raw_score"
+    order = [F(score).desc(nulls_last=True), F("requested_amount").asc(nulls_last=True), F("id")]
+    return queryset.annotate(
+        score=F(score),
+        rank=Window(RowNumber(), order_by=order),
+        running_requested=Window(
+            Sum("requested_amount", output_field=DecimalField(max_digits=18, decimal_places=2)),
+            order_by=order,
+        ),
+    ).order_by(*order)
+
+
+def selection_totals(program: Program) -> tuple[int, Decimal]:
+    """How many are selected and the budget they commit (requested amounts)."""
+    totals = Application.objects.filter(program=program, status__in=SELECTED_STATES).aggregate(
+        count=Count("id"), committed=Sum("requested_amount")
+    )
+    return totals["count"], totals["committed"] or Decimal("0")

@@ -1,0 +1,273 @@
+"""Selection: decisions within the hard cap and budget, suggestions, finalising.
+
+Every decision locks the program row first (`SELECT … FOR UPDATE`): all
+selections of one program queue behind that lock, so the count and the sum
+each one checks cannot change before it commits. This is what makes the
+cap and the budget hard limits under concurrent clicks.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.audit import audit_record
+from portal.exceptions import DomainError
+from portal.models import NotificationKind
+from portal.money import format_money
+from portal.notifications import notification_create_for_users, notifications_enqueue
+from programs.models import Program, ProgramStatus
+from programs.ranking import selection_totals
+from programs.rules import is_program_manager
+from startups.enums import ApplicationStatus as S
+from startups.models import Application
+from startups.workflow import application_transition
+
+DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
+
+PROGRAM_TRANSITIONS = {
+    ProgramStatus.DRAFT: {ProgramStatus.OPEN},
+    ProgramStatus.OPEN: {ProgramStatus.REVIEWING, ProgramStatus.DRAFT},
+    ProgramStatus.REVIEWING: {ProgramStatus.DECIDED},
+    ProgramStatus.DECIDED: {ProgramStatus.CLOSED},
+    ProgramStatus.CLOSED: set(),
+}
+
+
+class NotAllowed(DomainError):
+    pass
+
+
+class SelectionRefused(DomainError):
+    pass
+
+
+def program_set_status(*, program: Program, to: str, actor) -> Program:
+    """Move a program along draft → open → reviewing → decided → closed."""
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        source, target = ProgramStatus(locked.status), ProgramStatus(to)
+        if source == target:
+            return locked
+        if target not in PROGRAM_TRANSITIONS[source]:
+            raise SelectionRefused(
+                _("A program cannot go from “%(source)s” to “%(target)s”.")
+                % {"source": source.label, "target": target.label}
+            )
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="program.status",
+            obj=locked,
+            before={"status": source.value},
+            after={"status": target.value},
+        )
+    program.status = target
+    return locked
+
+
+def _decision_notifications(applications: list[Application]) -> list[int]:
+    """One e-mail per team member per decision; the key makes a repeat a no-op."""
+    kinds = {
+        S.SELECTED: NotificationKind.DECISION_SELECTED,
+        S.WAITLISTED: NotificationKind.DECISION_WAITLISTED,
+        S.REJECTED: NotificationKind.DECISION_REJECTED,
+    }
+    ids = []
+    for application in applications:
+        kind = kinds.get(application.status)
+        if kind is None:
+            continue
+        users = [m.user for m in application.startup.memberships.all()]
+        rows = notification_create_for_users(
+            kind=kind,
+            event_key=f"application:{application.pk}:decision:{application.status}",
+            users=users,
+            obj=application,
+            context={
+                "program": application.program.name,
+                "startup": application.startup.name,
+                "amount": format_money(application.requested_amount, application.program.currency),
+                "path": application.get_absolute_url(),
+            },
+            enqueue=False,
+        )
+        ids.extend(row.pk for row in rows)
+    return ids
+
+
+def application_decide(
+    *, application: Application, decision: str, actor, note: str = ""
+) -> Application:
+    """Select, waitlist or reject one application; the cap and budget hold."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers decide."))
+    decision = S(decision)
+    if decision not in DECISIONS:
+        raise SelectionRefused(_("Unknown decision."))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=application.program_id)
+        if program.status in (ProgramStatus.CLOSED,):
+            raise SelectionRefused(_("The program is closed."))
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("startup", "program")
+            .get(pk=application.pk)
+        )
+        if locked.status == decision:
+            return locked
+        if decision == S.SELECTED:
+            count, committed = selection_totals(program)
+            if count >= program.selection_cap:
+                raise SelectionRefused(
+                    _(
+                        "%(startup)s was not selected: the cap of %(cap)d selected projects "
+                        "is reached."
+                    )
+                    % {"startup": locked.startup.name, "cap": program.selection_cap}
+                )
+            requested = locked.requested_amount
+            if requested is None:
+                raise SelectionRefused(
+                    _("%(startup)s has no requested amount.") % {"startup": locked.startup.name}
+                )
+            if committed + requested > program.total_budget:
+                raise SelectionRefused(
+                    _(
+                        "%(startup)s was not selected: its %(amount)s would take the "
+                        "committed budget to %(total)s, above the program's %(budget)s."
+                    )
+                    % {
+                        "startup": locked.startup.name,
+                        "amount": format_money(requested, program.currency),
+                        "total": format_money(committed + requested, program.currency),
+                        "budget": format_money(program.total_budget, program.currency),
+                    }
+                )
+        if locked.status == S.SUBMITTED:
+            application_transition(
+                application=locked, to=S.UNDER_REVIEW, actor=actor, note=str(_("Decided."))
+            )
+        application_transition(application=locked, to=decision, actor=actor, note=note)
+        if program.status == ProgramStatus.DECIDED:
+            # After finalising (a promotion from the waiting list): tell the team now.
+            ids = _decision_notifications([locked])
+            if ids:
+                transaction.on_commit(lambda: notifications_enqueue(ids))
+    application.refresh_from_db()
+    return application
+
+
+def applications_decide(
+    *, applications: list[Application], decision: str, actor, note: str = ""
+) -> tuple[list[Application], list[str]]:
+    """The same decision for many, each in its own transaction; refusals are reported."""
+    done, refused = [], []
+    for application in applications:
+        try:
+            done.append(
+                application_decide(
+                    application=application, decision=decision, actor=actor, note=note
+                )
+            )
+        except DomainError as error:
+            refused.extend(error.messages)
+    return done, refused
+
+
+def selection_accept(*, program: Program, ids: list[int], actor) -> list[Application]:
+    """Select a suggested set: all of it, through the same capped path, or none."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers decide."))
+    with transaction.atomic():
+        chosen = list(
+            Application.objects.filter(program=program, pk__in=ids)
+            .exclude(status__in=[S.SELECTED, S.FUNDED, S.COMPLETED])
+            .order_by("id")
+        )
+        return [application_decide(application=a, decision=S.SELECTED, actor=actor) for a in chosen]
+
+
+def application_record_withdrawal(*, application: Application, actor, note: str) -> Application:
+    """A selected (or waitlisted) team declines: the place frees up for the waiting list."""
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers record a withdrawal."))
+    with transaction.atomic():
+        Program.objects.select_for_update().get(pk=application.program_id)
+        application_transition(application=application, to=S.WITHDRAWN, actor=actor, note=note)
+    return application
+
+
+def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) -> dict:
+    """Every application ends selected, waitlisted or rejected; teams are told once.
+
+    Applications still without a decision get `undecided` (rejected by
+    default, or waitlisted). The program moves to "decided". Running it
+    again changes nothing and sends nothing.
+    """
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers finalise decisions."))
+    undecided = S(undecided)
+    if undecided not in (S.REJECTED, S.WAITLISTED):
+        raise SelectionRefused(_("Undecided applications can only be rejected or waitlisted."))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        if program.status not in (ProgramStatus.REVIEWING, ProgramStatus.DECIDED):
+            if program.status == ProgramStatus.OPEN and not program.is_accepting():
+                program_set_status(program=program, to=ProgramStatus.REVIEWING, actor=actor)
+            else:
+                raise SelectionRefused(
+                    _("Decisions can be finalised once the call has closed (now: %(status)s).")
+                    % {"status": program.get_status_display()}
+                )
+        pending = list(
+            Application.objects.filter(
+                program=program, status__in=[S.SUBMITTED, S.UNDER_REVIEW]
+            ).order_by("id")
+        )
+        for application in pending:
+            if application.status == S.SUBMITTED:
+                application_transition(application=application, to=S.UNDER_REVIEW, actor=actor)
+            application_transition(
+                application=application,
+                to=undecided,
+                actor=actor,
+                note=str(_("Decisions finalised.")),
+            )
+        program_set_status(program=program, to=ProgramStatus.DECIDED, actor=actor)
+        decided = list(
+            Application.objects.filter(program=program, status__in=list(DECISIONS))
+            .select_related("startup", "program")
+            .prefetch_related("startup__memberships__user")
+            .order_by("id")
+        )
+        ids = _decision_notifications(decided)
+        if ids:
+            transaction.on_commit(lambda: notifications_enqueue(ids))
+        audit_record(
+            actor=actor,
+            action="decisions.finalise",
+            obj=program,
+            after={"undecided_to": undecided.value, "moved": len(pending), "emails": len(ids)},
+        )
+    summary = {
+        status: sum(1 for a in decided if a.status == status) for status in sorted(DECISIONS)
+    }
+    return {"moved": len(pending), "emails": len(ids), **summary}
+
+
+def refusal_summary(refused: list[str]) -> str:
+    return ngettext("%(n)d was refused:", "%(n)d were refused:", len(refused)) % {"n": len(refused)}
+
+
+__all__ = [
+    "Decimal",
+    "application_decide",
+    "applications_decide",
+    "application_record_withdrawal",
+    "decisions_finalise",
+    "program_set_status",
+    "selection_accept",
+]
