@@ -1,0 +1,159 @@
+"""The selection board, the suggestion and finalising through the admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from programs.services import reviewing
+from startups.models import Application
+from tests.factories import (
+    CriterionFactory,
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+    manager,
+    reviewer,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _reviewed_program(rows, cap=3, budget="60000000"):
+    program = ProgramFactory(
+        closed=True,
+        reviews_per_application=1,
+        selection_cap=cap,
+        total_budget=Decimal(budget),
+    )
+    criterion = CriterionFactory(program=program, scale_min=0, scale_max=10)
+    boss = manager()
+    pool = [reviewer() for _ in range(2)]
+    apps = []
+    for index in range(rows):
+        app = submitted_application(
+            program,
+            requested_amount=Decimal(10_000_000 + 1_000_000 * (index % 5)),
+            startup=StartupFactory(
+                owner=UserFactory(),
+                sector=("fintech", "agritech")[index % 2],
+                region=("astana", "turkistan")[index % 2],
+            ),
+        )
+        assignment = reviewing.assignment_create(
+            application=app, reviewer=pool[index % 2], actor=boss
+        )
+        reviewing.review_save(
+            assignment=assignment,
+            reviewer=assignment.reviewer,
+            scores={criterion.pk: (index % 11, "")},
+            recommendation="maybe",
+            note="",
+            submit=True,
+        )
+        apps.append(app)
+    return program, apps, boss
+
+
+def _board(program):
+    return reverse("admin:programs_program_board", args=[program.pk])
+
+
+def test_board_shows_header_and_ranked_rows(client):
+    program, apps, boss = _reviewed_program(4)
+    client.force_login(boss)
+    page = client.get(_board(program))
+    assert page.status_code == 200
+    assert "Selected 0 of 3" in page.text
+    assert "Budget committed: 0\xa0KZT of 60,000,000\xa0KZT" in page.text
+    names = [row.startup.name for row in page.context["page"].object_list]
+    # Scores 0, 10, 20, 30: best first.
+    assert names == [a.startup.name for a in reversed(apps)]
+
+
+def test_board_filters_and_sorts(client):
+    program, apps, boss = _reviewed_program(6)
+    client.force_login(boss)
+    agritech = client.get(_board(program) + "?sector=agritech")
+    rows = agritech.context["page"].object_list
+    assert {row.startup.sector for row in rows} == {"agritech"}
+    by_name = client.get(_board(program) + "?sort=name")
+    names = [row.startup.name for row in by_name.context["page"].object_list]
+    assert names == sorted(names)
+
+
+def test_board_select_in_bulk_stops_at_the_cap(client):
+    program, apps, boss = _reviewed_program(5)
+    client.force_login(boss)
+    response = client.post(
+        _board(program),
+        {"decision": "selected", "ids": [a.pk for a in apps], "note": "Commission 1"},
+        follow=True,
+    )
+    assert Application.objects.filter(program=program, status="selected").count() == 3
+    text = response.text
+    assert "Decisions recorded: 3." in text
+    assert "2 were refused:" in text
+    assert "the cap of 3 selected projects is reached" in text
+
+
+def test_board_needs_a_manager(client):
+    program, _apps, _boss = _reviewed_program(1)
+    client.force_login(reviewer())
+    assert client.get(_board(program)).status_code == 404
+    assert client.post(_board(program), {"decision": "selected"}).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(_board(program)).status_code == 302  # not staff: to the admin login
+
+
+def test_suggest_within_budget_and_accept(client):
+    program, apps, boss = _reviewed_program(6, cap=3, budget="30000000")
+    client.force_login(boss)
+    url = reverse("admin:programs_program_suggest", args=[program.pk])
+    page = client.get(url + "?run=1&min-TOTAL_FORMS=3&min-INITIAL_FORMS=0")
+    suggestion = page.context["suggestion"]
+    assert suggestion is not None
+    chosen = Application.objects.filter(pk__in=suggestion.selected)
+    assert sum(a.requested_amount for a in chosen) <= Decimal("30000000")
+    assert len(suggestion.selected) <= 3
+    response = client.post(url, {"accept": "1", "ids": suggestion.selected}, follow=True)
+    assert response.status_code == 200
+    assert set(
+        Application.objects.filter(program=program, status="selected").values_list("pk", flat=True)
+    ) == set(suggestion.selected)
+
+
+def test_suggest_infeasible_minimum_is_a_clear_message(client):
+    program, _apps, boss = _reviewed_program(2)
+    client.force_login(boss)
+    url = reverse("admin:programs_program_suggest", args=[program.pk])
+    query = (
+        "?run=1&min-TOTAL_FORMS=1&min-INITIAL_FORMS=0"
+        "&min-0-field=region&min-0-value=shymkent&min-0-count=1"
+    )
+    page = client.get(url + query)
+    assert page.status_code == 200
+    assert page.context["suggestion"] is None
+    assert page.context["problems"]
+    assert 'id="suggest-problems"' in page.text
+
+
+def test_finalise_through_the_board(client, django_capture_on_commit_callbacks):
+    program, apps, boss = _reviewed_program(3)
+    client.force_login(boss)
+    client.post(_board(program), {"decision": "selected", "ids": [apps[-1].pk]})
+    url = reverse("admin:programs_program_finalise", args=[program.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"undecided": "waitlisted"}, follow=True)
+    assert "Decisions finalised: 1 selected, 2 waitlisted, 0 not selected" in response.text
+    program.refresh_from_db()
+    assert program.status == "decided"
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_board_keeps_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    program, _apps, boss = _reviewed_program(rows, cap=50, budget="1000000000")
+    client.force_login(boss)
+    with django_assert_max_num_queries(12):
+        assert client.get(_board(program)).status_code == 200
