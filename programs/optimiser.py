@@ -27,8 +27,8 @@ Among all feasible sets, the suggestion is the one that
 
 1. has the largest total score; among those,
 2. has the smallest total requested; among those,
-3. has the fewest projects (only matters for zero-score, zero-request
-   candidates); among those,
+3. has the fewest projects (one 50-point project and two 25-point ones can
+   tie on score and request); among those,
 4. has the lexicographically smallest list of ids in ascending order (at the
    first id where two such sets differ, the one that includes it wins: the
    earlier application).
@@ -52,9 +52,12 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 __all__ = [
@@ -73,6 +76,7 @@ _FIELD_LABELS = {"region": _("region"), "sector": _("sector")}
 
 SCORE_SCALE = 1000  # scores have at most 3 decimals
 MONEY_SCALE = 100  # amounts are in cents / tiyn
+_MAX_TOTAL = 2**53  # totals stay far inside CP-SAT's int64 and exact as floats in its LP
 MARGIN = 3  # how many projects `last_in` and `first_out` name
 _RANDOM_SEED = 20240601  # fixed so a time-limited run repeats itself
 _ID_BLOCK = 24  # candidates settled per tie-break solve; 2**24 keeps the weights small
@@ -242,6 +246,8 @@ def _prepare(problem: SelectionProblem) -> _Data:
     negative = [c.id for c, amount in zip(items, cost, strict=True) if amount < 0]
     if negative:
         raise ValueError(f"requested amounts must be >= 0; negative for {negative}")
+    if sum(cost) >= _MAX_TOTAL or sum(score) >= _MAX_TOTAL:
+        raise ValueError("scores or requested amounts are too large to add up exactly")
 
     counts: dict[tuple[str, str], int] = {}
     for minimum in problem.minimums:
@@ -311,9 +317,12 @@ def _prechecks(data: _Data) -> list[str]:
         for group in groups:
             if len(group.members) < group.count:
                 messages.append(
-                    _(
+                    ngettext(
+                        "Only %(available)d candidate is in %(field)s %(value)s; "
+                        "the minimum asks for %(count)d.",
                         "Only %(available)d candidates are in %(field)s %(value)s; "
-                        "the minimum asks for %(count)d."
+                        "the minimum asks for %(count)d.",
+                        len(group.members),
                     )
                     % {
                         "available": len(group.members),
@@ -331,7 +340,7 @@ def _prechecks(data: _Data) -> list[str]:
             if budget_ok and len(group.members) >= group.count and cheapest > left:
                 messages.append(_minimum_cost_message(group, cheapest, left, bool(fixed), data))
                 field_has_message = True
-        if len(fixed) + extra_total > data.cap:
+        if extra_total and len(fixed) + extra_total > data.cap:
             if fixed:
                 text = _(
                     "The %(field)s minimums ask for %(extra)d more projects besides the "
@@ -418,7 +427,9 @@ def _solve(data: _Data, time_limit_seconds: float) -> tuple[list[bool], bool]:
     stage: swapping two of them changes no total and no minimum, and the
     swap towards the lower id is what key 4 prefers, so the rule's answer
     always satisfies these constraints; they only spare the solver from
-    exploring mirror images.
+    exploring mirror images. Once the best score is known, an LP bound rules
+    most candidates in or out of every optimal set (`_implied_by_lp_bound`),
+    which keeps the later stages small.
     """
     deadline = time.monotonic() + time_limit_seconds
     n = len(data.items)
@@ -431,7 +442,7 @@ def _solve(data: _Data, time_limit_seconds: float) -> tuple[list[bool], bool]:
     requested = cp_model.LinearExpr.weighted_sum(x, data.cost)
     score = cp_model.LinearExpr.weighted_sum(x, data.score)
     model.add(count <= data.cap)
-    model.add(requested <= data.budget)
+    model.add(requested <= min(data.budget, sum(data.cost)))  # a huge budget binds nothing
     for group in data.groups:
         if group.count > 0:
             model.add(cp_model.LinearExpr.sum([x[i] for i in sorted(group.members)]) >= group.count)
@@ -441,6 +452,8 @@ def _solve(data: _Data, time_limit_seconds: float) -> tuple[list[bool], bool]:
     status, values = _run(model, x, deadline, hint=None)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleSelection([_general_infeasible(data)])
+    if status == cp_model.MODEL_INVALID:
+        raise ValueError("the solver rejected the model; are the amounts absurdly large?")
     if values is None:
         raise SelectionTimeout(
             [
@@ -451,6 +464,9 @@ def _solve(data: _Data, time_limit_seconds: float) -> tuple[list[bool], bool]:
     if status != cp_model.OPTIMAL:
         return values, False
 
+    best = _dot(values, data.score)
+    for i, flag in _implied_by_lp_bound(data, best).items():
+        model.add(x[i] == int(flag))
     for pinned, weights, objective in (
         (score, data.score, requested),
         (requested, data.cost, count),
@@ -464,6 +480,65 @@ def _solve(data: _Data, time_limit_seconds: float) -> tuple[list[bool], bool]:
             return values, False
     model.add(count == sum(values))
     return _lowest_ids(model, x, values, data, deadline)
+
+
+def _implied_by_lp_bound(data: _Data, best: int) -> dict[int, bool]:
+    """Candidates that are in (True) or out (False) of every set scoring `best`, the optimum.
+
+    Reduced-cost fixing, done once by hand because the later stages keep
+    re-proving the same thing: take multipliers from the LP relaxation (GLOP)
+    and form the Lagrangian bound
+
+        U = lam * cap + mu * budget - sum(nu_m * count_m) + sum(max(0, rc_i)),
+        rc_i = score_i - lam - mu * requested_i + sum(nu_m for the minimums i counts for)
+
+    (fixed candidates add rc_i whatever its sign). For any multipliers >= 0,
+    every feasible set scores at most U, and at most ``U - max(0, rc_i) + rc_i``
+    if it contains i, or ``U - max(0, rc_i)`` if it does not. When that is below
+    `best`, no optimal set does it. Only the validity of U matters, not the
+    LP's accuracy: the multipliers are clamped to >= 0 and U is computed in
+    exact fractions, so a rough LP only fixes fewer candidates. On the usual
+    boards this leaves a few dozen of 1,000 candidates for the tie stages.
+    """
+    n = len(data.items)
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None or n == 0:
+        return {}
+    y = [lp.NumVar(1.0 if data.fixed[i] else 0.0, 1.0, f"y{i}") for i in range(n)]
+    cap_row = lp.Add(lp.Sum(y) <= data.cap)
+    budget_row = lp.Add(lp.Sum([data.cost[i] * y[i] for i in range(n)]) <= data.budget)
+    groups = [g for g in data.groups if g.count > 0]
+    group_rows = [lp.Add(lp.Sum([y[i] for i in sorted(g.members)]) >= g.count) for g in groups]
+    lp.Maximize(lp.Sum([data.score[i] * y[i] for i in range(n)]))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return {}
+
+    zero = Fraction(0)
+    lam = max(Fraction(cap_row.dual_value()), zero)
+    mu = max(Fraction(budget_row.dual_value()), zero)
+    # In a maximisation a ">=" row has a non-positive dual; its multiplier is minus that.
+    nu = [max(-Fraction(row.dual_value()), zero) for row in group_rows]
+    bonus = [zero] * n
+    for group, weight in zip(groups, nu, strict=True):
+        for i in group.members:
+            bonus[i] += weight
+    rc = [data.score[i] - lam - mu * data.cost[i] + bonus[i] for i in range(n)]
+    bound = (
+        lam * data.cap
+        + mu * data.budget
+        - sum(w * g.count for g, w in zip(groups, nu, strict=True))
+    )
+    bound += sum(rc[i] if data.fixed[i] else max(rc[i], zero) for i in range(n))
+
+    implied: dict[int, bool] = {}
+    for i in range(n):
+        if data.fixed[i]:
+            continue
+        if rc[i] < 0 and bound + rc[i] < best:
+            implied[i] = False
+        elif rc[i] > 0 and bound - rc[i] < best:
+            implied[i] = True
+    return implied
 
 
 def _lowest_ids(
@@ -596,6 +671,8 @@ def _explain(data: _Data, chosen: list[bool], optimal: bool) -> Suggestion:
     if outside and left < min(data.cost[i] for i in outside):
         binding.append("budget")
     if outside:
+        # A minimum binds when it holds in a project the scores alone would not take;
+        # fixed projects are in for another reason, so they do not count here.
         best_out = data.score[outside[0]]
         for group in tight:
             if any(data.score[i] < best_out for i in free_inside if i in group.members):
@@ -759,11 +836,16 @@ def _who(item: Candidate) -> str:
 
 
 def _value(value: str) -> str:
-    return value if value else str(_("(blank)"))
+    """The region's or sector's name in the reader's language (codes stay as they are)."""
+    from startups.enums import Region, Sector
+
+    names = dict(Region.choices) | dict(Sector.choices)
+    return str(names.get(value, value)) if value else str(_("(blank)"))
 
 
 def _score(scaled: int) -> str:
-    return f"{Decimal(scaled) / SCORE_SCALE:.1f}"
+    """One decimal, rounded half up as people do (80.25 -> 80.3)."""
+    return str((Decimal(scaled) / SCORE_SCALE).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _cents(cents: int) -> str:

@@ -1,5 +1,6 @@
 """Demo data for `make run`: programs, criteria and accounts to log in with."""
 
+import logging
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -98,6 +99,8 @@ class Command(BaseCommand):
         else:
             # Demo events write their notifications as usual; none is mailed.
             quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+            # In-process tasks would log one line each; the logins matter here.
+            logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
             with override_settings(MAILERS=quiet), transaction.atomic():
                 roles_sync()
                 self.create_accounts()
