@@ -19,7 +19,7 @@ from portal.celery import app
 from portal.models import Notification
 from portal.tasks import notifications_sweep
 from tests.conftest import free_port
-from tests.factories import ApplicationFactory, StartupFactory, UserFactory
+from tests.factories import ApplicationFactory, ProgramFactory, StartupFactory, UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -211,3 +211,84 @@ def test_worker_killed_while_sending_does_not_lose_the_notification(
         if first.poll() is None:
             first.kill()
     assert len(smtp_server.messages) == 1
+
+
+def _event_invitation():
+    from startups.services import invitation_create
+
+    owner = UserFactory()
+    startup = StartupFactory(owner=owner)
+    invitation_create(startup=startup, email="co@example.kz", actor=owner, language="ru")
+    return "cofounder_invitation", ["co@example.kz"]
+
+
+def _event_reviewer_assigned():
+    from programs.services.reviewing import assignment_create
+    from tests.factories import manager, reviewer, submitted_application
+
+    expert = reviewer()
+    application = submitted_application(ProgramFactory())
+    assignment_create(application=application, reviewer=expert, actor=manager())
+    return "reviewer_assigned", [expert.email]
+
+
+def _event_call_closing():
+    from programs.tasks import remind_calls_closing
+
+    founder = UserFactory()
+    program = ProgramFactory(closes_at=timezone.now() + timedelta(days=2))
+    ApplicationFactory(startup=StartupFactory(owner=founder), program=program)
+    remind_calls_closing()
+    return "call_closing_7d", [founder.email]
+
+
+def _event_review_overdue():
+    from programs.services.reviewing import assignment_create
+    from programs.tasks import remind_reviews
+    from tests.factories import manager, reviewer, submitted_application
+
+    expert = reviewer()
+    program = ProgramFactory(
+        opens_at=timezone.now() - timedelta(days=30),
+        closes_at=timezone.now() - timedelta(days=10),
+        review_deadline=timezone.now() - timedelta(days=1),
+        status="reviewing",
+    )
+    assignment_create(application=submitted_application(program), reviewer=expert, actor=manager())
+    Notification.objects.all().delete()  # only the reminder is under test
+    remind_reviews()
+    return "review_overdue", [expert.email]
+
+
+def _event_decision():
+    from programs.services.selection import application_decide, decisions_finalise
+    from tests.factories import manager, submitted_application
+
+    boss = manager()
+    founder = UserFactory()
+    program = ProgramFactory(closed=True)
+    application = submitted_application(program, startup=StartupFactory(owner=founder))
+    application_decide(application=application, decision="selected", actor=boss)
+    decisions_finalise(program=program, actor=boss)
+    return "decision_selected", [founder.email]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _event_invitation,
+        _event_reviewer_assigned,
+        _event_call_closing,
+        _event_review_overdue,
+        _event_decision,
+    ],
+    ids=lambda f: f.__name__.removeprefix("_event_"),
+)
+def test_each_notification_path_goes_through_the_broker(live_worker, event):
+    kind, addresses = event()
+    assert _wait_for(
+        lambda: Notification.objects.filter(kind=kind, status="sent").count() == len(addresses)
+    )
+    time.sleep(0.3)
+    delivered = sorted(m["To"] for m in live_worker.messages)
+    assert delivered == sorted(addresses)
