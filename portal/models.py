@@ -126,6 +126,8 @@ class NotificationKind(models.TextChoices):
     DECISION_SELECTED = "decision_selected", _("Decision: selected")
     DECISION_WAITLISTED = "decision_waitlisted", _("Decision: waitlisted")
     DECISION_REJECTED = "decision_rejected", _("Decision: not selected")
+    AWARD_MADE = "award_made", _("Award made")
+    DISBURSEMENT_RECORDED = "disbursement_recorded", _("Disbursement recorded")
 
 
 class NotificationStatus(models.TextChoices):

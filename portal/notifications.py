@@ -8,7 +8,7 @@ beat, every minute) queues it again later.
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -131,6 +131,8 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
                 moment = datetime.fromisoformat(value)
                 zone = ZoneInfo(notification.context.get("timezone") or settings.TIME_ZONE)
                 context[key] = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
+            elif key.endswith("_on") and value:
+                context[key] = date_format(date.fromisoformat(value), "DATE_FORMAT")
         subject = render_to_string(f"{folder}/subject.txt", context)
         text = render_to_string(f"{folder}/body.txt", context)
         html = render_to_string(f"{folder}/body.html", context)

@@ -66,6 +66,12 @@ class ProgramAdminForm(forms.ModelForm):
                 "max_amount_per_project",
                 _("The maximum per project cannot exceed the total budget."),
             )
+        if budget is not None and self.instance.pk and budget < self.instance.committed:
+            self.add_error(
+                "total_budget",
+                _("The awards already made commit %(committed)s; the budget cannot be lower.")
+                % {"committed": self.instance.committed},
+            )
         deadline = data.get("review_deadline")
         if deadline and closes and deadline <= closes:
             self.add_error(

@@ -1,5 +1,6 @@
 """The programs app's models: programs and criteria, reviewing."""
 
+from programs.models.funding import Award, AwardStatus, Disbursement, Tranche
 from programs.models.program import (
     Criterion,
     Program,
@@ -18,6 +19,10 @@ from programs.models.reviewing import (
 )
 
 __all__ = [
+    "Award",
+    "AwardStatus",
+    "Disbursement",
+    "Tranche",
     "Assignment",
     "AssignmentStatus",
     "ConflictOfInterest",

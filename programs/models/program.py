@@ -118,6 +118,15 @@ class Program(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
     )
+    # The sum of the program's awards, kept by programs.services.funding with
+    # atomic updates; the constraint below keeps it within the budget.
+    committed = models.DecimalField(
+        _("committed (awards)"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        default=Decimal("0"),
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -138,6 +147,10 @@ class Program(models.Model):
                 name="program_max_amount_within_budget",
             ),
             models.CheckConstraint(condition=Q(selection_cap__gte=1), name="program_cap_gte_1"),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0) & Q(committed__lte=F("total_budget")),
+                name="program_awards_within_budget",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,8 +50,14 @@ def apply(request, slug: str):
 @login_required
 def application_detail(request, pk: int):
     application = selectors.application_get_for_member(user=request.user, pk=pk)
+    award = _award(application)
+    tranches = list(award.tranches.order_by("sequence")) if award else []
     context = {
         "application": application,
+        "award": award,
+        "tranches": tranches,
+        "payments": list(award.disbursements.order_by("paid_on", "id")) if award else [],
+        "next_tranche": next((t for t in tranches if t.paid < t.amount), None),
         "program": application.program,
         "missing": services.application_missing_sections(application)
         if application.is_editable
@@ -59,6 +66,14 @@ def application_detail(request, pk: int):
         "can_withdraw": application.status in ("draft", "submitted"),
     }
     return render(request, "startups/application_detail.html", context)
+
+
+def _award(application):
+    """The funding award, if any (programs owns the model; reached by its relation)."""
+    try:
+        return application.award
+    except ObjectDoesNotExist:
+        return None
 
 
 @login_required

@@ -1,0 +1,375 @@
+"""Funding in the admin (managers): awards, tranche schedules, the ledger, reports."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.exceptions import DomainError
+from portal.money import format_money
+from programs.models import Award, Disbursement, Tranche
+from programs.rules import is_program_manager
+from programs.services import funding as services
+from startups.enums import ApplicationStatus as S
+from startups.models import Application
+
+
+class AwardAddForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["application", "amount", "agreement_date", "over_request_reason"]
+        widgets = {"over_request_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = (
+            Application.objects.filter(status=S.SELECTED, award__isnull=True)
+            .select_related("startup", "program")
+            .order_by("program__name", "startup__name")
+        )
+        self.fields["agreement_date"].initial = timezone.localdate
+        self.fields["over_request_reason"].required = False
+
+
+class TrancheForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+    planned_date = forms.DateField(
+        label=_("Planned date"), widget=forms.DateInput({"type": "date"})
+    )
+    milestone = forms.CharField(label=_("Milestone"), max_length=300)
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
+
+
+class ReverseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is this payment reversed?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ManagerOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return is_program_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_program_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+    can_delete = False
+    fields = ["sequence", "amount", "planned_date", "milestone", "paid"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Award)
+class AwardAdmin(ManagerOnlyAdmin):
+    list_display = [
+        "startup_name",
+        "program",
+        "amount_display",
+        "disbursed_display",
+        "remaining_display",
+        "agreement_date",
+        "status",
+        "schedule_link",
+    ]
+    list_filter = ["program", "status", "currency"]
+    search_fields = ["application__startup__name"]
+    list_select_related = ["application__startup", "program"]
+    date_hierarchy = "agreement_date"
+    inlines = [TrancheInline]
+    form = AwardAddForm
+    readonly_fields = [
+        "application",
+        "program",
+        "amount",
+        "currency",
+        "requested_amount",
+        "over_request_reason",
+        "agreement_date",
+        "status",
+        "disbursed",
+        "created_by",
+        "created_at",
+    ]
+    change_list_template = "admin/programs/award/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_add_permission(self, request):
+        return is_program_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = AwardAddForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                award = services.award_create(
+                    application=form.cleaned_data["application"],
+                    amount=form.cleaned_data["amount"],
+                    agreement_date=form.cleaned_data["agreement_date"],
+                    over_request_reason=form.cleaned_data["over_request_reason"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("Award recorded; now set its tranche schedule."))
+                return redirect(reverse("admin:programs_award_schedule", args=[award.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Make an award"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/programs/award/add.html", context)
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(lambda request, **kw: function(self, request, **kw))
+
+        def report(name):
+            # The report views live in programs.admin.reports, loaded when used.
+            def run(model_admin, request):
+                from programs.admin import reports
+
+                return getattr(reports, name)(model_admin, request)
+
+            return view(run)
+
+        return [
+            path("<int:pk>/schedule/", view(schedule_view), name="programs_award_schedule"),
+            path("report/", report("report_view"), name="programs_award_report"),
+            path(
+                "report/export/",
+                report("report_export_view"),
+                name="programs_award_report_export",
+            ),
+            path(
+                "ledger/export/",
+                report("ledger_export_view"),
+                name="programs_award_ledger_export",
+            ),
+        ] + super().get_urls()
+
+    @admin.display(description=_("startup"), ordering="application__startup__name")
+    def startup_name(self, obj):
+        return obj.application.startup.name
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return format_money(obj.amount, obj.currency)
+
+    @admin.display(description=_("disbursed"), ordering="disbursed")
+    def disbursed_display(self, obj):
+        return format_money(obj.disbursed, obj.currency)
+
+    @admin.display(description=_("remaining"))
+    def remaining_display(self, obj):
+        return format_money(obj.remaining, obj.currency)
+
+    @admin.display(description=_("tranches"))
+    def schedule_link(self, obj):
+        url = reverse("admin:programs_award_schedule", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Schedule"))
+
+
+def schedule_view(model_admin, request, pk):
+    if not is_program_manager(request.user):
+        raise Http404
+    award = get_object_or_404(
+        Award.objects.select_related("application__startup", "program"), pk=pk
+    )
+    tranches = list(award.tranches.order_by("sequence"))
+    locked = award.disbursements.exists()
+    initial = [
+        {"amount": t.amount, "planned_date": t.planned_date, "milestone": t.milestone}
+        for t in tranches
+    ]
+    formset = TrancheFormSet(request.POST or None, initial=initial, prefix="tranche")
+    if request.method == "POST" and not locked and formset.is_valid():
+        schedule = [
+            f for f in formset.cleaned_data if f and not f.get("DELETE") and f.get("amount")
+        ]
+        try:
+            services.tranches_set(award=award, schedule=schedule, actor=request.user)
+        except DomainError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Tranche schedule saved."))
+            return redirect(reverse("admin:programs_award_schedule", args=[award.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Tranches: %(startup)s") % {"startup": award.application.startup.name},
+        "opts": model_admin.model._meta,
+        "award": award,
+        "tranches": tranches,
+        "formset": formset,
+        "locked": locked,
+        "amount": format_money(award.amount, award.currency),
+    }
+    return TemplateResponse(request, "admin/programs/award/schedule.html", context)
+
+
+class DisbursementAddForm(forms.ModelForm):
+    class Meta:
+        model = Disbursement
+        fields = ["tranche", "amount", "paid_on", "reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tranche"].queryset = (
+            Tranche.objects.filter(award__status="active")
+            .select_related("award__application__startup")
+            .order_by("award__application__startup__name", "sequence")
+        )
+        self.fields["tranche"].label_from_instance = lambda t: (
+            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} "
+            f"({format_money(t.amount - t.paid, t.award.currency)} {_('unpaid')})"
+        )
+        self.fields["paid_on"].initial = timezone.localdate
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ManagerOnlyAdmin):
+    list_display = [
+        "paid_on",
+        "startup_name",
+        "tranche_label",
+        "amount_display",
+        "reference",
+        "kind",
+        "recorded_by",
+        "reverse_link",
+    ]
+    list_filter = ["award__program", "paid_on"]
+    search_fields = ["reference", "award__application__startup__name"]
+    list_select_related = [
+        "award__application__startup",
+        "tranche",
+        "recorded_by",
+        "reverses",
+        "reversed_by",
+    ]
+    date_hierarchy = "paid_on"
+    form = DisbursementAddForm
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return is_program_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        form = DisbursementAddForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.disbursement_record(
+                    tranche=form.cleaned_data["tranche"],
+                    amount=form.cleaned_data["amount"],
+                    paid_on=form.cleaned_data["paid_on"],
+                    reference=form.cleaned_data["reference"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("Payment recorded."))
+                return redirect(reverse("admin:programs_disbursement_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a payment"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/programs/award/add.html", context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reverse/",
+                self.admin_site.admin_view(self.reverse_view),
+                name="programs_disbursement_reverse",
+            )
+        ] + super().get_urls()
+
+    def reverse_view(self, request, pk):
+        if not is_program_manager(request.user):
+            raise Http404
+        entry = get_object_or_404(
+            Disbursement.objects.select_related("award__application__startup", "tranche"), pk=pk
+        )
+        form = ReverseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.disbursement_reverse(
+                    disbursement=entry, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("The payment is reversed by a new ledger entry."))
+                return redirect(reverse("admin:programs_disbursement_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reverse a payment"),
+            "opts": self.model._meta,
+            "form": form,
+            "entry": entry,
+            "amount": format_money(entry.amount, entry.award.currency),
+        }
+        return TemplateResponse(request, "admin/programs/award/add.html", context)
+
+    @admin.display(description=_("startup"), ordering="award__application__startup__name")
+    def startup_name(self, obj):
+        return obj.award.application.startup.name
+
+    @admin.display(description=_("tranche"))
+    def tranche_label(self, obj):
+        return f"#{obj.tranche.sequence} {obj.tranche.milestone}"
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return format_money(obj.amount, obj.award.currency)
+
+    @admin.display(description=_("entry"))
+    def kind(self, obj):
+        if obj.reverses_id:
+            return _("reversal of #%(id)d") % {"id": obj.reverses_id}
+        if getattr(obj, "reversed_by", None) is not None:
+            return _("payment (reversed)")
+        return _("payment")
+
+    @admin.display(description="")
+    def reverse_link(self, obj):
+        if obj.amount < 0 or getattr(obj, "reversed_by", None) is not None:
+            return ""
+        url = reverse("admin:programs_disbursement_reverse", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Reverse"))

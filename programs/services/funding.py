@@ -1,0 +1,341 @@
+"""Writes for funding: awards, tranche schedules, the disbursement ledger.
+
+Each service locks the row whose total it changes (the program for awards,
+the award for payments) and moves the total with an atomic `F()` update,
+so the database's check constraints are the final word: an award that
+would pass the budget, or a payment that would pass the award or its
+tranche, fails inside the transaction and nothing is written.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audit_record
+from portal.exceptions import DomainError
+from portal.models import NotificationKind
+from portal.money import format_money
+from portal.notifications import notification_create_for_users
+from programs.models import Award, AwardStatus, Disbursement, Program, Tranche
+from programs.rules import is_program_manager
+from startups.enums import ApplicationStatus as S
+from startups.models import Application
+from startups.workflow import application_transition
+
+
+class NotAllowed(DomainError):
+    pass
+
+
+class FundingRefused(DomainError):
+    pass
+
+
+def _require_manager(actor) -> None:
+    if not is_program_manager(actor):
+        raise NotAllowed(_("Only program managers record funding."))
+
+
+def _team(application: Application) -> list:
+    return [m.user for m in application.startup.memberships.select_related("user")]
+
+
+def award_create(
+    *,
+    application: Application,
+    amount: Decimal,
+    agreement_date: date,
+    actor,
+    over_request_reason: str = "",
+) -> Award:
+    """Award a selected application; the sum of awards stays within the budget."""
+    _require_manager(actor)
+    amount = Decimal(amount)
+    reason = (over_request_reason or "").strip()
+    if amount <= 0:
+        raise FundingRefused(_("The award must be more than zero."))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=application.program_id)
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("startup")
+            .get(pk=application.pk)
+        )
+        if locked.status != S.SELECTED:
+            raise FundingRefused(_("Only a selected application can receive an award."))
+        if Award.objects.filter(application=locked).exists():
+            raise FundingRefused(_("This application already has an award."))
+        requested = locked.requested_amount or Decimal("0")
+        if amount > requested and not reason:
+            raise FundingRefused(
+                _(
+                    "The award (%(amount)s) is above the requested %(requested)s: give the "
+                    "reason for awarding more."
+                )
+                % {
+                    "amount": format_money(amount, program.currency),
+                    "requested": format_money(requested, program.currency),
+                }
+            )
+        if program.committed + amount > program.total_budget:
+            raise FundingRefused(_budget_message(program, amount))
+        try:
+            with transaction.atomic():
+                Program.objects.filter(pk=program.pk).update(committed=F("committed") + amount)
+                award = Award.objects.create(
+                    application=locked,
+                    program=program,
+                    amount=amount,
+                    currency=program.currency,
+                    requested_amount=requested,
+                    over_request_reason=reason,
+                    agreement_date=agreement_date,
+                    created_by=actor,
+                )
+        except IntegrityError as exc:  # the database's own check, should a race slip by
+            raise FundingRefused(_budget_message(program, amount)) from exc
+        application_transition(
+            application=locked, to=S.FUNDED, actor=actor, note=str(_("Award agreement signed."))
+        )
+        audit_record(
+            actor=actor,
+            action="award.create",
+            obj=award,
+            after={"amount": str(amount), "currency": program.currency, "reason": reason},
+        )
+        notification_create_for_users(
+            kind=NotificationKind.AWARD_MADE,
+            event_key=f"award:{award.pk}",
+            users=_team(locked),
+            obj=award,
+            context={
+                "program": program.name,
+                "startup": locked.startup.name,
+                "amount": format_money(amount, program.currency),
+                "path": locked.get_absolute_url(),
+            },
+        )
+    return award
+
+
+def _budget_message(program: Program, amount: Decimal) -> str:
+    return str(
+        _(
+            "The award of %(amount)s would take the awards to %(total)s, above the "
+            "program's budget of %(budget)s."
+        )
+        % {
+            "amount": format_money(amount, program.currency),
+            "total": format_money(program.committed + amount, program.currency),
+            "budget": format_money(program.total_budget, program.currency),
+        }
+    )
+
+
+def tranches_set(*, award: Award, schedule: list[dict], actor) -> list[Tranche]:
+    """Replace the award's schedule; the tranches must add up to the award.
+
+    Each item: amount, planned_date, milestone. Possible only before the
+    first payment (afterwards the paid history would lose its tranche).
+    """
+    _require_manager(actor)
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        if Disbursement.objects.filter(award=award).exists():
+            raise FundingRefused(
+                _("Payments are recorded against this schedule; it can no longer be changed.")
+            )
+        problems = []
+        if not schedule:
+            problems.append(_("Give at least one tranche."))
+        total = Decimal("0")
+        for number, item in enumerate(schedule, start=1):
+            amount = Decimal(item["amount"])
+            if amount <= 0:
+                problems.append(
+                    _("Tranche %(n)d: the amount must be more than zero.") % {"n": number}
+                )
+            if not (item.get("milestone") or "").strip():
+                problems.append(_("Tranche %(n)d: name its milestone.") % {"n": number})
+            total += amount
+        if schedule and total != award.amount:
+            problems.append(
+                _("The tranches add up to %(total)s, but the award is %(amount)s.")
+                % {
+                    "total": format_money(total, award.currency),
+                    "amount": format_money(award.amount, award.currency),
+                }
+            )
+        dates = [item["planned_date"] for item in schedule]
+        if dates != sorted(dates):
+            problems.append(_("The tranches' planned dates must not go backwards."))
+        if problems:
+            raise FundingRefused(*problems)
+        before = list(award.tranches.values("sequence", "amount", "planned_date", "milestone"))
+        award.tranches.all().delete()
+        tranches = Tranche.objects.bulk_create(
+            [
+                Tranche(
+                    award=award,
+                    sequence=number,
+                    amount=Decimal(item["amount"]),
+                    planned_date=item["planned_date"],
+                    milestone=item["milestone"].strip(),
+                )
+                for number, item in enumerate(schedule, start=1)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="award.schedule",
+            obj=award,
+            before={"tranches": [_jsonable(t) for t in before]},
+            after={
+                "tranches": [
+                    {
+                        "sequence": t.sequence,
+                        "amount": str(t.amount),
+                        "planned_date": t.planned_date.isoformat(),
+                        "milestone": t.milestone,
+                    }
+                    for t in tranches
+                ]
+            },
+        )
+    return tranches
+
+
+def _jsonable(row: dict) -> dict:
+    return {key: str(value) if not isinstance(value, int) else value for key, value in row.items()}
+
+
+def disbursement_record(
+    *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor
+) -> Disbursement:
+    """A payment against a tranche: never more than the tranche, nor the award."""
+    _require_manager(actor)
+    amount = Decimal(amount)
+    reference = (reference or "").strip()
+    if amount <= 0:
+        raise FundingRefused(_("A payment must be more than zero; to correct one, reverse it."))
+    if not reference:
+        raise FundingRefused(_("Give the payment reference."))
+    if paid_on > timezone.localdate():
+        raise FundingRefused(_("A payment cannot be dated in the future."))
+    with transaction.atomic():
+        award = (
+            Award.objects.select_for_update(of=("self",))
+            .select_related("application__startup", "program")
+            .get(pk=tranche.award_id)
+        )
+        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        if award.status == AwardStatus.CANCELLED:
+            raise FundingRefused(_("The award is cancelled."))
+        if tranche.paid + amount > tranche.amount:
+            raise FundingRefused(
+                _(
+                    "Tranche %(n)d is %(amount)s, %(paid)s of it already paid: at most "
+                    "%(left)s can be paid now."
+                )
+                % {
+                    "n": tranche.sequence,
+                    "amount": format_money(tranche.amount, award.currency),
+                    "paid": format_money(tranche.paid, award.currency),
+                    "left": format_money(tranche.amount - tranche.paid, award.currency),
+                }
+            )
+        if award.disbursed + amount > award.amount:
+            raise FundingRefused(
+                _("The payment would take the disbursed total above the award of %(amount)s.")
+                % {"amount": format_money(award.amount, award.currency)}
+            )
+        entry = _post(award, tranche, amount, paid_on, reference, actor, reverses=None, note="")
+        team = _team(award.application)
+        notification_create_for_users(
+            kind=NotificationKind.DISBURSEMENT_RECORDED,
+            event_key=f"disbursement:{entry.pk}",
+            users=team,
+            obj=entry,
+            context={
+                "program": award.program.name,
+                "startup": award.application.startup.name,
+                "amount": format_money(amount, award.currency),
+                "tranche": tranche.sequence,
+                "milestone": tranche.milestone,
+                "paid_on": paid_on.isoformat(),
+                "timezone": award.program.timezone,
+                "total": format_money(award.disbursed + amount, award.currency),
+                "award": format_money(award.amount, award.currency),
+                "path": award.application.get_absolute_url(),
+            },
+        )
+    return entry
+
+
+def disbursement_reverse(*, disbursement: Disbursement, actor, note: str) -> Disbursement:
+    """Correct a payment by a reversing entry (the original stays in the ledger)."""
+    _require_manager(actor)
+    note = (note or "").strip()
+    if not note:
+        raise FundingRefused(_("Say why the payment is reversed."))
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=disbursement.award_id)
+        original = Disbursement.objects.select_related("tranche").get(pk=disbursement.pk)
+        if original.amount < 0:
+            raise FundingRefused(_("A reversal cannot itself be reversed; record a new payment."))
+        if Disbursement.objects.filter(reverses=original).exists():
+            raise FundingRefused(_("This payment was already reversed."))
+        tranche = Tranche.objects.select_for_update().get(pk=original.tranche_id)
+        return _post(
+            award,
+            tranche,
+            -original.amount,
+            timezone.localdate(),
+            original.reference,
+            actor,
+            reverses=original,
+            note=note,
+        )
+
+
+def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) -> Disbursement:
+    """Write one ledger entry and move both running totals (checked by the database)."""
+    try:
+        with transaction.atomic():
+            Award.objects.filter(pk=award.pk).update(disbursed=F("disbursed") + amount)
+            Tranche.objects.filter(pk=tranche.pk).update(paid=F("paid") + amount)
+            entry = Disbursement.objects.create(
+                award=award,
+                tranche=tranche,
+                amount=amount,
+                paid_on=paid_on,
+                reference=reference,
+                reverses=reverses,
+                note=note,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:
+        raise FundingRefused(_("The payment would pass the award or its tranche.")) from exc
+    audit_record(
+        actor=actor,
+        action="disbursement.reverse" if reverses else "disbursement.record",
+        obj=entry,
+        before={"disbursed": str(award.disbursed)},
+        after={
+            "disbursed": str(award.disbursed + amount),
+            "amount": str(amount),
+            "tranche": tranche.sequence,
+            "reference": reference,
+        },
+        note=note,
+    )
+    return entry
+
+
+def award_balance(award: Award) -> Decimal:
+    """The ledger's own sum for the award (the stored total must always equal it)."""
+    return award.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")

@@ -1,0 +1,302 @@
+"""Awards, tranches and the ledger: limits in the database, balances from the entries."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.models import AuditEntry, Notification, NotificationKind
+from programs.models import Award, Disbursement, Program, Tranche
+from programs.services import funding as services
+from programs.services.selection import application_decide
+from startups.enums import ApplicationStatus as S
+from tests.factories import (
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+    manager,
+    reviewer,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 1)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def _selected(program, boss, requested="10000000", owner=None):
+    app = submitted_application(
+        program,
+        requested_amount=Decimal(requested),
+        startup=StartupFactory(owner=owner or UserFactory()),
+    )
+    application_decide(application=app, decision="selected", actor=boss)
+    app.refresh_from_db()
+    return app
+
+
+@pytest.fixture
+def boss():
+    return manager()
+
+
+@pytest.fixture
+def program():
+    return ProgramFactory(
+        closed=True,
+        total_budget=Decimal("25000000"),
+        max_amount_per_project=Decimal("20000000"),
+        selection_cap=10,
+    )
+
+
+@pytest.fixture
+def award(program, boss):
+    app = _selected(program, boss)
+    award = services.award_create(
+        application=app, amount=Decimal("10000000"), agreement_date=TODAY, actor=boss
+    )
+    services.tranches_set(
+        award=award,
+        schedule=[
+            {"amount": "4000000", "planned_date": TODAY, "milestone": "MVP"},
+            {"amount": "6000000", "planned_date": TODAY + timedelta(days=90), "milestone": "Pilot"},
+        ],
+        actor=boss,
+    )
+    award.refresh_from_db()
+    return award
+
+
+def test_award_commits_budget_and_funds_the_application(program, boss, award):
+    program.refresh_from_db()
+    assert program.committed == Decimal("10000000")
+    assert award.application.status == S.FUNDED
+    assert AuditEntry.objects.get(action="award.create").after["amount"] == "10000000"
+    assert Notification.objects.filter(kind=NotificationKind.AWARD_MADE).count() == 1
+
+
+def test_awards_never_pass_the_budget(program, boss, award):
+    # Selection counted the requested 14 million; the commission awards more.
+    second = _selected(program, boss, requested="14000000")
+    with pytest.raises(services.FundingRefused) as info:
+        services.award_create(
+            application=second,
+            amount=Decimal("16000000"),
+            agreement_date=TODAY,
+            actor=boss,
+            over_request_reason="Equipment",
+        )
+    assert "above the program's budget of 25,000,000\xa0KZT" in str(info.value)
+    program.refresh_from_db()
+    assert program.committed == Decimal("10000000")
+
+
+def test_budget_check_holds_in_the_database(program, award):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Program.objects.filter(pk=program.pk).update(committed=Decimal("25000000.01"))
+
+
+def test_award_above_request_needs_a_reason(program, boss):
+    app = _selected(program, boss, requested="5000000")
+    with pytest.raises(services.FundingRefused) as info:
+        services.award_create(
+            application=app, amount=Decimal("6000000"), agreement_date=TODAY, actor=boss
+        )
+    assert "give the reason for awarding more" in str(info.value)
+    award = services.award_create(
+        application=app,
+        amount=Decimal("6000000"),
+        agreement_date=TODAY,
+        actor=boss,
+        over_request_reason="Commission added equipment costs",
+    )
+    assert award.over_request_reason == "Commission added equipment costs"
+
+
+def test_award_reason_rule_holds_in_the_database(award):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.filter(pk=award.pk).update(amount=Decimal("10000001"))
+
+
+def test_only_selected_applications_and_managers(program, boss):
+    app = submitted_application(program, requested_amount=Decimal("1000000"))
+    with pytest.raises(services.FundingRefused):
+        services.award_create(application=app, amount=1, agreement_date=TODAY, actor=boss)
+    with pytest.raises(services.NotAllowed):
+        services.award_create(application=app, amount=1, agreement_date=TODAY, actor=reviewer())
+
+
+def test_tranches_must_add_up_to_the_award(program, boss):
+    app = _selected(program, boss)
+    award = services.award_create(
+        application=app, amount=Decimal("10000000"), agreement_date=TODAY, actor=boss
+    )
+    with pytest.raises(services.FundingRefused) as info:
+        services.tranches_set(
+            award=award,
+            schedule=[{"amount": "3000000", "planned_date": TODAY, "milestone": "MVP"}],
+            actor=boss,
+        )
+    assert info.value.messages == [
+        "The tranches add up to 3,000,000\xa0KZT, but the award is 10,000,000\xa0KZT."
+    ]
+    assert not Tranche.objects.filter(award=award).exists()
+
+
+def test_payments_within_tranche_and_award(award, boss):
+    first, second = award.tranches.order_by("sequence")
+    services.disbursement_record(
+        tranche=first, amount=Decimal("4000000"), paid_on=TODAY, reference="PP-1", actor=boss
+    )
+    with pytest.raises(services.FundingRefused) as info:
+        services.disbursement_record(
+            tranche=first, amount=Decimal("1"), paid_on=TODAY, reference="PP-2", actor=boss
+        )
+    assert "at most 0\xa0KZT can be paid now" in str(info.value)
+    award.refresh_from_db()
+    assert (award.disbursed, services.award_balance(award)) == (Decimal("4000000"),) * 2
+    assert Notification.objects.filter(kind=NotificationKind.DISBURSEMENT_RECORDED).count() == 1
+
+
+def test_ledger_limits_hold_in_the_database(award):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.filter(pk=award.pk).update(disbursed=Decimal("10000000.01"))
+    tranche = award.tranches.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tranche.objects.filter(pk=tranche.pk).update(paid=tranche.amount + 1)
+
+
+def test_ledger_rows_cannot_be_changed_or_deleted(award, boss):
+    entry = services.disbursement_record(
+        tranche=award.tranches.first(),
+        amount=Decimal("100"),
+        paid_on=TODAY,
+        reference="X",
+        actor=boss,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Disbursement.objects.filter(pk=entry.pk).update(amount=Decimal("50"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Disbursement.objects.filter(pk=entry.pk).delete()
+    assert Disbursement.objects.get(pk=entry.pk).amount == Decimal("100")
+
+
+def test_reversal_corrects_without_deleting(award, boss):
+    tranche = award.tranches.first()
+    wrong = services.disbursement_record(
+        tranche=tranche, amount=Decimal("400000"), paid_on=TODAY, reference="PP-9", actor=boss
+    )
+    reversal = services.disbursement_reverse(disbursement=wrong, actor=boss, note="Typo")
+    assert (reversal.amount, reversal.reverses) == (Decimal("-400000"), wrong)
+    with pytest.raises(services.FundingRefused):
+        services.disbursement_reverse(disbursement=wrong, actor=boss, note="Again")
+    with pytest.raises(services.FundingRefused):
+        services.disbursement_reverse(disbursement=reversal, actor=boss, note="Undo")
+    award.refresh_from_db()
+    assert award.disbursed == 0 == services.award_balance(award)
+    assert Disbursement.objects.filter(award=award).count() == 2
+
+
+def test_schedule_is_frozen_after_a_payment(award, boss):
+    services.disbursement_record(
+        tranche=award.tranches.first(),
+        amount=Decimal("1"),
+        paid_on=TODAY,
+        reference="R",
+        actor=boss,
+    )
+    with pytest.raises(services.FundingRefused):
+        services.tranches_set(
+            award=award,
+            schedule=[{"amount": "10000000", "planned_date": TODAY, "milestone": "All"}],
+            actor=boss,
+        )
+
+
+def test_founder_sees_award_schedule_and_payments(client, award, boss):
+    services.disbursement_record(
+        tranche=award.tranches.first(),
+        amount=Decimal("4000000"),
+        paid_on=TODAY,
+        reference="PP-1",
+        actor=boss,
+    )
+    owner = award.application.startup.memberships.get().user
+    client.force_login(owner)
+    page = client.get(award.application.get_absolute_url())
+    assert 'id="funding"' in page.text
+    assert "10,000,000\xa0KZT" in page.text
+    assert "Pilot" in page.text  # the next milestone
+    assert 'id="payments"' in page.text and "PP-1" in page.text
+
+
+def test_other_founder_cannot_see_the_award(client, award):
+    client.force_login(UserFactory())
+    assert client.get(award.application.get_absolute_url()).status_code == 404
+
+
+# --- Property: random sequences never pass a limit; balances equal the entries ---
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["pay", "reverse"]),
+        st.integers(min_value=0, max_value=1),  # which tranche
+        st.integers(min_value=1, max_value=7_000_000),  # amount in whole tenge
+        st.integers(min_value=0, max_value=20),  # which entry to reverse
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=operations)
+def test_ledger_property_random_sequences(award, boss, steps):
+    tranches = list(award.tranches.order_by("sequence"))
+    for kind, which, amount, entry_index in steps:
+        try:
+            if kind == "pay":
+                services.disbursement_record(
+                    tranche=tranches[which],
+                    amount=Decimal(amount),
+                    paid_on=TODAY,
+                    reference="P",
+                    actor=boss,
+                )
+            else:
+                payments = list(
+                    Disbursement.objects.filter(award=award, amount__gt=0).order_by("id")
+                )
+                if payments:
+                    services.disbursement_reverse(
+                        disbursement=payments[entry_index % len(payments)], actor=boss, note="n"
+                    )
+        except services.FundingRefused:
+            pass
+        award.refresh_from_db()
+        assert 0 <= award.disbursed <= award.amount
+        assert award.disbursed == services.award_balance(award)
+        for tranche in Tranche.objects.filter(award=award):
+            entries = sum(d.amount for d in tranche.disbursements.all())
+            assert 0 <= tranche.paid <= tranche.amount
+            assert tranche.paid == entries
+    # Clean up for the next example (the fixture is shared): reverse what is left.
+    for entry in Disbursement.objects.filter(award=award, amount__gt=0, reversed_by__isnull=True):
+        services.disbursement_reverse(disbursement=entry, actor=boss, note="reset")
+    award.refresh_from_db()
+    assert award.disbursed == 0
