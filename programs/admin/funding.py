@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -123,6 +124,8 @@ class AwardAdmin(ManagerOnlyAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = AwardAddForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -286,6 +289,8 @@ class DisbursementAdmin(ManagerOnlyAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = DisbursementAddForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
