@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from programs.models import Assignment, Criterion, Program, ProgramStatus
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
+from programs.services.funding import award_create, disbursement_record, tranches_set
 from programs.services.reviewing import assignments_auto, review_save
+from programs.services.selection import application_decide, decisions_finalise
 from startups.enums import ApplicationStatus, Region, Sector, Stage
-from startups.models import Startup
+from startups.models import Application, Startup
 from startups.services import (
     EDITABLE_FIELDS,
     application_save_draft,
@@ -27,7 +29,7 @@ from startups.services import (
     startup_create,
 )
 from startups.validators import make_bin
-from startups.workflow import application_transition
+from startups.workflow import application_record_creation, application_transition
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -108,6 +110,7 @@ class Command(BaseCommand):
                 self.create_startups()
                 self.create_cohort(options.get("cohort", 300))
                 self.create_reviews()
+                self.create_past_program()
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_logins()
 
@@ -311,6 +314,99 @@ class Command(BaseCommand):
                 note="",
                 submit=True,
             )
+
+    def create_past_program(self) -> None:
+        """Last year's program, decided and funded: awards, tranches and payments.
+
+        The demo founder's startup is one of the funded teams, so the
+        founder's page shows a schedule and payments.
+        """
+        User = get_user_model()
+        manager = User.objects.get(email="manager@demo.kz")
+        now = timezone.now()
+        program = Program.objects.create(
+            name="Startup Kazakhstan 2025",
+            slug="startup-kazakhstan-2025",
+            organiser="Demo Technology Park",
+            description="Last year's call: decided, funded, tranches being paid.",
+            total_budget=Decimal("400000000"),
+            max_amount_per_project=Decimal("20000000"),
+            selection_cap=20,
+            opens_at=now - timedelta(days=400),
+            closes_at=now - timedelta(days=330),
+            review_deadline=now - timedelta(days=300),
+            min_team_size=1,
+            status=ProgramStatus.OPEN,
+        )
+        for position, (name, guidance, weight) in enumerate(CRITERIA):
+            Criterion.objects.create(
+                program=program,
+                name=name,
+                guidance=guidance,
+                weight=Decimal(weight),
+                position=position,
+            )
+        own = Startup.objects.get(name="Qazaq Agro Cold")
+        teams = [own] + list(Startup.objects.exclude(pk=own.pk).order_by("id")[:7])
+        rng = random.Random(2025)  # noqa: S311 (demo data, reproducible on purpose)
+        applications = []
+        for startup in teams:
+            owner = startup.memberships.get(role="owner").user
+            application = Application.objects.create(
+                startup=startup,
+                program=program,
+                problem=DEMO_ANSWER,
+                solution=DEMO_ANSWER,
+                requested_amount=Decimal(rng.randrange(20, 41) * 500_000),
+                created_by=owner,
+                updated_by=owner,
+            )
+            application_record_creation(application=application, actor=owner)
+            # The call is long closed: its applications went through as submitted then.
+            application_transition(
+                application=application, to=ApplicationStatus.SUBMITTED, actor=owner
+            )
+            applications.append(application)
+        for application in applications[:6]:
+            application_decide(application=application, decision="selected", actor=manager)
+        decisions_finalise(program=program, actor=manager)
+        for index, application in enumerate(applications[:6]):
+            application.refresh_from_db()
+            agreement = (now - timedelta(days=280 - index * 10)).date()
+            award = award_create(
+                application=application,
+                amount=application.requested_amount,
+                agreement_date=agreement,
+                actor=manager,
+            )
+            thirds = [
+                (award.amount * Decimal("0.3")).quantize(Decimal("1")),
+                (award.amount * Decimal("0.3")).quantize(Decimal("1")),
+            ]
+            thirds.append(award.amount - sum(thirds))
+            tranches = tranches_set(
+                award=award,
+                schedule=[
+                    {
+                        "amount": amount,
+                        "planned_date": agreement + timedelta(days=120 * n),
+                        "milestone": milestone,
+                    }
+                    for n, (amount, milestone) in enumerate(
+                        zip(thirds, ["Agreement signed", "MVP in use", "First sales"], strict=True)
+                    )
+                ],
+                actor=manager,
+            )
+            for tranche in tranches[: 1 + index % 3]:
+                if tranche.planned_date <= timezone.localdate():
+                    disbursement_record(
+                        tranche=tranche,
+                        amount=tranche.amount,
+                        paid_on=tranche.planned_date,
+                        reference=f"PP-2025-{award.pk:03d}-{tranche.sequence}",
+                        actor=manager,
+                    )
 
     def print_logins(self) -> None:
         self.stdout.write("")

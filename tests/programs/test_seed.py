@@ -1,0 +1,44 @@
+"""`make run` depends on seed_demo: it must build a consistent demo."""
+
+import pytest
+from django.core.management import call_command
+
+from programs.models import Assignment, Award, Disbursement, Program, Review
+from startups.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def test_seed_demo_builds_every_stage_once(capsys):
+    call_command("seed_demo", "--if-empty", "--cohort", "12")
+    out = capsys.readouterr().out
+    assert "Demo logins (password for all: demo-portal-2026)" in out
+    current = Program.objects.get(slug="startup-kazakhstan-2026")
+    assert current.criteria.count() == 5
+    statuses = set(current.applications.values_list("status", flat=True))
+    assert {"draft", "submitted", "under_review", "withdrawn"} <= statuses
+    dana = Assignment.objects.filter(reviewer__email="reviewer@experts.kz", status="active")
+    assert dana.exists()
+    assert dana.exclude(review__status="submitted").count() == 3  # Dana's queue
+    assert Review.objects.filter(status="submitted").exists()
+    past = Program.objects.get(slug="startup-kazakhstan-2025")
+    assert past.status == "decided"
+    assert Award.objects.filter(program=past).count() == 6
+    assert Disbursement.objects.exists()
+    founder_apps = Application.objects.filter(startup__memberships__user__email="founder@demo.kz")
+    assert founder_apps.filter(award__isnull=False).exists()
+
+    call_command("seed_demo", "--if-empty")
+    assert "Demo data already present; nothing created." in capsys.readouterr().out
+    assert Program.objects.count() == 2
