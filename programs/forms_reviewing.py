@@ -15,7 +15,7 @@ class ReviewForm(forms.Form):
 
     recommendation = forms.ChoiceField(
         label=_("Overall recommendation"),
-        choices=[("", "—")] + list(Recommendation.choices),
+        choices=list(Recommendation.choices),
         required=False,
         widget=forms.RadioSelect,
     )

@@ -89,17 +89,13 @@ def _grouped(queryset: QuerySet, keys: list[str], **aggregates) -> dict[tuple, R
 
 
 def _figures(*sources: tuple[dict[tuple, Row], dict[str, str]]) -> dict[tuple, Row]:
-    """Join grouped results on their keys, renaming fields; a missing group counts zero."""
+    """Join grouped results on their keys, renaming their fields (absent: no such group)."""
     joined: dict[tuple, Row] = {}
     for grouped, fields in sources:
         for key, row in grouped.items():
             target = joined.setdefault(key, {})
             for source_name, name in fields.items():
                 target[name] = row[source_name]
-    for target in joined.values():
-        for _grouped_rows, fields in sources:
-            for name in fields.values():
-                target.setdefault(name, None)
     return joined
 
 
@@ -112,7 +108,7 @@ def _money_and_counts(row: Row) -> Row:
     }
 
 
-def _balances(row: Row, budget: Decimal) -> Row:
+def _balances(row: Row, budget: Decimal | None) -> Row:
     return {
         "budget": money(budget),
         **row,
@@ -169,8 +165,8 @@ def currency_totals(scope: ReportScope) -> list[Row]:
     return [
         {
             "currency": currency,
-            "programs": row["programs"] or 0,
-            **_balances(_money_and_counts(row), row["budget"]),
+            "programs": row.get("programs") or 0,
+            **_balances(_money_and_counts(row), row.get("budget")),
         }
         for (currency,), row in sorted(joined.items())
     ]

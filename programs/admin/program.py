@@ -76,6 +76,12 @@ class ProgramAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Awards are in the program's currency: it cannot change under them.
+        if obj is not None and obj.awards.exists():
+            return ["currency"]
+        return []
+
     def get_urls(self):
         from programs.admin import selection
         from programs.admin.reviewing import program_progress_view

@@ -103,8 +103,8 @@ def report_view(model_admin, request: HttpRequest) -> TemplateResponse:
         "query": query,
     }
     if form.is_valid():
-        report = funding_report(form.scope())
-        context.update(_page(report), scope=form.scope())
+        scope = form.scope()
+        context.update(_page(funding_report(scope)), scope=scope)
     return TemplateResponse(request, "admin/programs/report/report.html", context)
 
 
@@ -121,7 +121,8 @@ def _format(row: Row) -> Row:
 def _page(report: dict[str, list[Row]]) -> dict[str, Any]:
     """Tables grouped by currency (never summed across), and the charts' data."""
     sections, charts = [], []
-    for currency in currencies(report["totals"] + report["by_month"]):
+    # A section per currency that has money moving or projects selected.
+    for currency in currencies(report["by_month"] + report["by_region"] + report["by_sector"]):
         rows = {
             part: [_format(r) for r in report[part] if r["currency"] == currency]
             for part in ("by_month", "by_region", "by_sector")
@@ -192,28 +193,33 @@ class Month(date):
     """A month (its first day), written as 2026-03 in CSV and yyyy-mm in XLSX."""
 
 
-def report_export_view(model_admin, request: HttpRequest) -> HttpResponse:
+def _export_scope(request: HttpRequest) -> ReportScope | HttpResponse:
+    """The export's scope, or the response that refuses it (bad format or filters)."""
     _require_manager(request)
     form, query = _filters(request)
-    kind = request.GET.get("format", "")
-    if kind not in FORMATS:
-        return HttpResponse(_("Choose the format: csv or xlsx."), status=400)
-    if not form.is_valid():
+    if request.GET.get("format") not in FORMATS:
+        return HttpResponse(
+            _("Choose the format: csv or xlsx."), status=400, content_type="text/plain"
+        )
+    if not form.is_valid():  # the form page says what is wrong
         return redirect(f"{reverse('admin:programs_award_report')}?{query}")
-    scope = form.scope()
+    return form.scope()
+
+
+def report_export_view(model_admin, request: HttpRequest) -> HttpResponse:
+    scope = _export_scope(request)
+    if isinstance(scope, HttpResponse):
+        return scope
+    kind = request.GET["format"]
     tables = _report_tables(funding_report(scope))
     return _export(tables, kind, _filename("funding-report", scope, kind))
 
 
 def ledger_export_view(model_admin, request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    form, query = _filters(request)
-    kind = request.GET.get("format", "")
-    if kind not in FORMATS:
-        return HttpResponse(_("Choose the format: csv or xlsx."), status=400)
-    if not form.is_valid():
-        return redirect(f"{reverse('admin:programs_award_report')}?{query}")
-    scope = form.scope()
+    scope = _export_scope(request)
+    if isinstance(scope, HttpResponse):
+        return scope
+    kind = request.GET["format"]
     table = Table(
         title="Ledger",
         header=[

@@ -160,7 +160,11 @@ class AssignmentAdmin(ReviewerScopedAdmin):
     def review_link(self, obj):
         if obj.status != "active":
             return ""
-        return format_html('<a class="button" href="{}">{}</a>', obj.get_review_url(), _("Open"))
+        return format_html(
+            '<a class="button" style="text-decoration:none" href="{}">{}</a>',
+            obj.get_review_url(),
+            _("Open"),
+        )
 
     def get_urls(self):
         return [

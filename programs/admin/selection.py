@@ -260,6 +260,9 @@ def suggest_view(model_admin, request, pk):
         "suggestion": suggestion,
         "problems": problems,
         "rows": _suggestion_rows(suggestion, by_id, program) if suggestion else [],
+        "new_count": sum(1 for i in suggestion.selected if by_id[i].status not in SELECTED_STATES)
+        if suggestion
+        else 0,
         "total_requested": format_money(suggestion.total_requested, program.currency)
         if suggestion
         else "",
@@ -270,7 +273,7 @@ def suggest_view(model_admin, request, pk):
 
 def _suggestion_rows(suggestion, by_id, program):
     rows = []
-    marginal = set(suggestion.last_in) | set(suggestion.first_out)
+    marginal = set(suggestion.last_in[:3]) | set(suggestion.first_out[:3])
     for app_id, reason in suggestion.reasons.items():
         row = by_id[app_id]
         rows.append(

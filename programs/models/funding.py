@@ -20,9 +20,10 @@ from portal.money import MONEY_DIGITS, MONEY_PLACES
 
 
 class AwardStatus(models.TextChoices):
+    """Derived by the ledger: completed once everything is paid, active otherwise."""
+
     ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Fully paid")
 
 
 def _money(verbose: str, **kwargs) -> models.DecimalField:
@@ -117,10 +118,23 @@ class Tranche(models.Model):
         return f"#{self.sequence} · {self.milestone}"
 
 
+class LedgerQuerySet(models.QuerySet):
+    def delete(self):
+        raise LedgerImmutable("Ledger entries are never deleted; record a reversing entry.")
+
+    def update(self, **kwargs):
+        raise LedgerImmutable("Ledger entries are never changed; record a reversing entry.")
+
+
+class LedgerImmutable(Exception):
+    pass
+
+
 class Disbursement(models.Model):
     """A ledger entry: a payment (positive) or the reversal of one (negative).
 
-    Never edited or deleted; the database refuses both.
+    Never edited or deleted: the model and its querysets refuse, and so does
+    the database (triggers on PostgreSQL; on SQLite for updates).
     """
 
     award = models.ForeignKey(
@@ -149,6 +163,8 @@ class Disbursement(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
+    objects = LedgerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
@@ -164,3 +180,11 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount} ({self.reference})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise LedgerImmutable("Ledger entries are never changed; record a reversing entry.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutable("Ledger entries are never deleted; record a reversing entry.")

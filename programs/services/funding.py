@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +80,11 @@ def award_create(
                     "amount": format_money(amount, program.currency),
                     "requested": format_money(requested, program.currency),
                 }
+            )
+        if amount > program.max_amount_per_project:
+            raise FundingRefused(
+                _("The award cannot exceed the program's maximum of %(max)s per project.")
+                % {"max": format_money(program.max_amount_per_project, program.currency)}
             )
         if program.committed + amount > program.total_budget:
             raise FundingRefused(_budget_message(program, amount))
@@ -233,8 +238,6 @@ def disbursement_record(
             .get(pk=tranche.award_id)
         )
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
-        if award.status == AwardStatus.CANCELLED:
-            raise FundingRefused(_("The award is cancelled."))
         if tranche.paid + amount > tranche.amount:
             raise FundingRefused(
                 _(
@@ -306,7 +309,13 @@ def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) 
     """Write one ledger entry and move both running totals (checked by the database)."""
     try:
         with transaction.atomic():
-            Award.objects.filter(pk=award.pk).update(disbursed=F("disbursed") + amount)
+            Award.objects.filter(pk=award.pk).update(
+                disbursed=F("disbursed") + amount,
+                status=Case(
+                    When(amount=F("disbursed") + amount, then=Value(AwardStatus.COMPLETED)),
+                    default=Value(AwardStatus.ACTIVE),
+                ),
+            )
             Tranche.objects.filter(pk=tranche.pk).update(paid=F("paid") + amount)
             entry = Disbursement.objects.create(
                 award=award,

@@ -259,7 +259,9 @@ def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) 
 
 
 def refusal_summary(refused: list[str]) -> str:
-    return ngettext("%(n)d was refused:", "%(n)d were refused:", len(refused)) % {"n": len(refused)}
+    return ngettext(
+        "%(n)d decision was refused.", "%(n)d decisions were refused.", len(refused)
+    ) % {"n": len(refused)}
 
 
 __all__ = [

@@ -247,7 +247,6 @@ def test_reviewer_flow_blind_review_then_others_scores(
     expect(locked.nth(1)).to_contain_text("Team: 7 / 10")
     expect(page.locator("#review-total")).to_have_text(f"{expected_total:.1f}")
     expect(page.locator("#blind-note")).to_have_count(0)
-    page.screenshot(path="/tmp/dbg-after-submit.png", full_page=True)  # DEBUG
 
     others = page.locator("#other-reviews tr.other-review")
     expect(others).to_have_count(1)
@@ -314,7 +313,6 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
         f"{ranked[2]} was not selected: the cap of 2 selected projects is reached."
     )
     expect(_messages(page, "success")).to_have_count(0)
-    page.screenshot(path="/tmp/dbg-cap.png", full_page=True)  # DEBUG
     expect(page.locator("#selected-of-cap")).to_have_text("Selected 2 of 2")
     chosen = {
         a.startup.name

@@ -94,7 +94,7 @@ def test_board_select_in_bulk_stops_at_the_cap(client):
     assert Application.objects.filter(program=program, status="selected").count() == 3
     text = response.text
     assert "Decisions recorded: 3." in text
-    assert "2 were refused:" in text
+    assert "2 decisions were refused." in text
     assert "the cap of 3 selected projects is reached" in text
 
 

@@ -4,12 +4,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.models import AuditEntry, Notification, NotificationKind
 from programs.models import Award, Disbursement, Program, Tranche
+from programs.models.funding import LedgerImmutable
 from programs.services import funding as services
 from programs.services.selection import application_decide
 from startups.enums import ApplicationStatus as S
@@ -180,19 +181,70 @@ def test_ledger_limits_hold_in_the_database(award):
         Tranche.objects.filter(pk=tranche.pk).update(paid=tranche.amount + 1)
 
 
-def test_ledger_rows_cannot_be_changed_or_deleted(award, boss):
-    entry = services.disbursement_record(
+def _entry(award, boss):
+    return services.disbursement_record(
         tranche=award.tranches.first(),
         amount=Decimal("100"),
         paid_on=TODAY,
         reference="X",
         actor=boss,
     )
-    with pytest.raises(DatabaseError), transaction.atomic():
+
+
+def test_ledger_rows_cannot_be_changed_or_deleted_through_the_orm(award, boss):
+    entry = _entry(award, boss)
+    with pytest.raises(LedgerImmutable):
         Disbursement.objects.filter(pk=entry.pk).update(amount=Decimal("50"))
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(LedgerImmutable):
         Disbursement.objects.filter(pk=entry.pk).delete()
+    entry.amount = Decimal("50")
+    with pytest.raises(LedgerImmutable):
+        entry.save()
+    with pytest.raises(LedgerImmutable):
+        entry.delete()
     assert Disbursement.objects.get(pk=entry.pk).amount == Decimal("100")
+
+
+def test_ledger_update_refused_by_the_database(award, boss):
+    entry = _entry(award, boss)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE programs_disbursement SET amount = 50 WHERE id = %s", [entry.pk])
+    assert Disbursement.objects.get(pk=entry.pk).amount == Decimal("100")
+
+
+@pytest.mark.postgres
+def test_ledger_delete_refused_by_the_database(award, boss):
+    entry = _entry(award, boss)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM programs_disbursement WHERE id = %s", [entry.pk])
+    assert Disbursement.objects.filter(pk=entry.pk).exists()
+
+
+def test_award_cannot_exceed_the_program_maximum(program, boss):
+    app = _selected(program, boss, requested="20000000")
+    with pytest.raises(services.FundingRefused) as info:
+        services.award_create(
+            application=app,
+            amount=Decimal("20000001"),
+            agreement_date=TODAY,
+            actor=boss,
+            over_request_reason="More",
+        )
+    assert "maximum of 20,000,000\xa0KZT per project" in str(info.value)
+
+
+def test_award_is_fully_paid_then_active_again_after_a_reversal(award, boss):
+    payments = [
+        services.disbursement_record(
+            tranche=t, amount=t.amount, paid_on=TODAY, reference=f"P{t.sequence}", actor=boss
+        )
+        for t in award.tranches.order_by("sequence")
+    ]
+    award.refresh_from_db()
+    assert award.status == "completed"
+    services.disbursement_reverse(disbursement=payments[-1], actor=boss, note="Bounced")
+    award.refresh_from_db()
+    assert (award.status, award.disbursed) == ("active", Decimal("4000000"))
 
 
 def test_reversal_corrects_without_deleting(award, boss):

@@ -88,6 +88,7 @@ def _admin_form(**overrides):
         "eligible_countries": ["KZ"],
         "min_team_size": "1",
         "reviews_per_application": "3",
+        "disagreement_threshold": "20",
     }
     data.update(overrides)
     return ProgramAdminForm(data)
