@@ -28,6 +28,7 @@ from programs.models import (
 )
 from programs.roles import REVIEWERS
 from programs.rules import is_program_manager
+from programs.services.programs import program_start_reviewing
 from startups.enums import ApplicationStatus
 from startups.models import Application, Membership, Startup
 from startups.workflow import application_transition
@@ -207,6 +208,7 @@ def assignment_create(*, application: Application, reviewer, actor) -> Assignmen
             assigned_by=actor,
         )
         _start_review(application, actor)
+        program_start_reviewing(program=application.program, actor=actor)
         audit_record(
             actor=actor,
             action="assignment.create",
@@ -293,6 +295,7 @@ def assignments_auto(
             assignment.reviewer = reviewers_by_id[assignment.reviewer_id]
         for app_id in plan:
             _start_review(by_id[app_id], actor)
+        program_start_reviewing(program=program, actor=actor)
         audit_record(
             actor=actor,
             action="assignment.auto",

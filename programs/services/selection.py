@@ -20,19 +20,12 @@ from portal.notifications import notification_create_for_users, notifications_en
 from programs.models import Program, ProgramStatus
 from programs.ranking import selection_totals
 from programs.rules import is_program_manager
+from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.models import Application
 from startups.workflow import application_transition
 
 DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
-
-PROGRAM_TRANSITIONS = {
-    ProgramStatus.DRAFT: {ProgramStatus.OPEN},
-    ProgramStatus.OPEN: {ProgramStatus.REVIEWING, ProgramStatus.DRAFT},
-    ProgramStatus.REVIEWING: {ProgramStatus.DECIDED},
-    ProgramStatus.DECIDED: {ProgramStatus.CLOSED},
-    ProgramStatus.CLOSED: set(),
-}
 
 
 class NotAllowed(DomainError):
@@ -41,31 +34,6 @@ class NotAllowed(DomainError):
 
 class SelectionRefused(DomainError):
     pass
-
-
-def program_set_status(*, program: Program, to: str, actor) -> Program:
-    """Move a program along draft → open → reviewing → decided → closed."""
-    with transaction.atomic():
-        locked = Program.objects.select_for_update().get(pk=program.pk)
-        source, target = ProgramStatus(locked.status), ProgramStatus(to)
-        if source == target:
-            return locked
-        if target not in PROGRAM_TRANSITIONS[source]:
-            raise SelectionRefused(
-                _("A program cannot go from “%(source)s” to “%(target)s”.")
-                % {"source": source.label, "target": target.label}
-            )
-        locked.status = target
-        locked.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="program.status",
-            obj=locked,
-            before={"status": source.value},
-            after={"status": target.value},
-        )
-    program.status = target
-    return locked
 
 
 def _decision_notifications(applications: list[Application]) -> list[int]:

@@ -320,3 +320,31 @@ def test_remind_overdue_reviewers_once_a_day(
         assert services.reviewers_remind_overdue(program=program, actor=boss) == 2
         assert services.reviewers_remind_overdue(program=program, actor=boss) == 0
     assert Notification.objects.filter(kind=NotificationKind.REVIEW_OVERDUE).count() == 2
+
+
+def test_first_assignment_after_the_call_moves_program_to_reviewing(boss):
+    program = ProgramFactory(closed=True, reviews_per_application=1)
+    reviewer()
+    submitted_application(program)
+    services.assignments_auto(program=program, actor=boss)
+    program.refresh_from_db()
+    assert program.status == "reviewing"
+
+
+def test_assignment_during_the_call_keeps_program_open(program, boss):
+    [reviewer() for _ in range(2)]
+    submitted_application(program)
+    services.assignments_auto(program=program, actor=boss)
+    program.refresh_from_db()
+    assert program.status == "open"
+
+
+def test_program_status_machine_refuses_skips():
+    from programs.services.programs import ProgramStatusRefused, program_set_status
+
+    program = ProgramFactory(draft=True)
+    with pytest.raises(ProgramStatusRefused):
+        program_set_status(program=program, to="decided", actor=None)
+    program_set_status(program=program, to="open", actor=None)
+    program.refresh_from_db()
+    assert program.status == "open"
