@@ -144,3 +144,15 @@ def smtp_server(settings):
     sink.port = port
     yield sink
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads (pitch decks) go to a folder of the test's own, never to media/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }

@@ -251,8 +251,9 @@ class DisbursementAddForm(forms.ModelForm):
             .order_by("award__application__startup__name", "sequence")
         )
         self.fields["tranche"].label_from_instance = lambda t: (
-            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} "
-            f"({format_money(t.amount - t.paid, t.award.currency)} {_('unpaid')})"
+            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
+            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
+            + ")"
         )
         self.fields["paid_on"].initial = timezone.localdate
 

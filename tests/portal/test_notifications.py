@@ -25,14 +25,7 @@ SUBJECTS = {
 
 
 @pytest.fixture
-def team_application(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def team_application():
     owner = UserFactory(preferred_language="en", full_name="Aliya Owner")
     startup = StartupFactory(owner=owner, name="Qazaq Cold")
     for language in ("ru", "kk"):

@@ -74,18 +74,7 @@ def _russian_team_application():
     return founder, application
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
-def test_submit_through_view_delivers_one_message_in_members_language(client, live_worker, media):
+def test_submit_through_view_delivers_one_message_in_members_language(client, live_worker):
     founder, application = _russian_team_application()
     client.force_login(founder)
     response = client.post(reverse("startups:application_submit", args=[application.pk]))
@@ -100,7 +89,7 @@ def test_submit_through_view_delivers_one_message_in_members_language(client, li
     assert "Qazaq Cold" in message.get_body(("plain",)).get_content()
 
 
-def test_broker_down_then_sweep_delivers_once(client, settings, live_worker, media):
+def test_broker_down_then_sweep_delivers_once(client, settings, live_worker):
     founder, application = _russian_team_application()
     client.force_login(founder)
     working_broker = settings.CELERY_BROKER_URL

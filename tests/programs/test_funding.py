@@ -27,17 +27,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 def _selected(program, boss, requested="10000000", owner=None):
     app = submitted_application(
         program,

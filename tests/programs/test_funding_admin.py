@@ -22,14 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def selected(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def selected():
     program = ProgramFactory(closed=True, total_budget=Decimal("50000000"))
     boss = manager()
     app = submitted_application(

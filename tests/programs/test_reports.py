@@ -53,19 +53,6 @@ REPORT_EXPORT = "admin:programs_award_report_export"
 LEDGER_EXPORT = "admin:programs_award_ledger_export"
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Pitch decks of the test applications are written to a throwaway directory."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 @dataclass
 class Funding:
     boss: object

@@ -18,14 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def setup():
     program = ProgramFactory(reviews_per_application=2)
     CriterionFactory(program=program, name="Innovation")
     CriterionFactory(program=program, name="Team")

@@ -9,17 +9,6 @@ from startups.models import Application
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 def test_seed_demo_builds_every_stage_once(capsys):
     call_command("seed_demo", "--if-empty", "--cohort", "12")
     out = capsys.readouterr().out

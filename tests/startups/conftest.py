@@ -3,17 +3,6 @@ import pytest
 from tests.factories import ApplicationFactory, ProgramFactory, StartupFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 @pytest.fixture
 def founder(db):
     return UserFactory()
