@@ -6,6 +6,7 @@ everything, assign by hand or automatically, watch progress and reopen.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -342,8 +343,8 @@ class ReviewAdmin(ReviewerScopedAdmin):
             columns.remove("reviewer_name")
         return columns
 
-    def get_actions(self, request, *args, **kwargs):
-        actions = super().get_actions(request, *args, **kwargs)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if not is_program_manager(request.user):
             actions.pop("reopen", None)
         return actions
