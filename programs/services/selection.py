@@ -6,8 +6,6 @@ each one checks cannot change before it commits. This is what makes the
 cap and the budget hard limits under concurrent clicks.
 """
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -230,14 +228,3 @@ def refusal_summary(refused: list[str]) -> str:
     return ngettext(
         "%(n)d decision was refused.", "%(n)d decisions were refused.", len(refused)
     ) % {"n": len(refused)}
-
-
-__all__ = [
-    "Decimal",
-    "application_decide",
-    "applications_decide",
-    "application_record_withdrawal",
-    "decisions_finalise",
-    "program_set_status",
-    "selection_accept",
-]

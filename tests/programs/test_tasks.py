@@ -73,3 +73,65 @@ def test_beat_schedule_runs_sweep_and_reminders(settings):
         "programs.tasks.remind_calls_closing",
         "programs.tasks.remind_reviews",
     }
+
+
+def _assigned_program(deadline_in, *, submitted=False):
+    from decimal import Decimal
+
+    from programs.services.reviewing import assignment_create, review_save
+    from tests.factories import CriterionFactory, manager, reviewer, submitted_application
+
+    program = ProgramFactory(
+        opens_at=timezone.now() - timedelta(days=40),
+        closes_at=timezone.now() - timedelta(days=10),
+        review_deadline=timezone.now() + deadline_in,
+        status="reviewing",
+    )
+    criterion = CriterionFactory(program=program, weight=Decimal("1"))
+    expert = reviewer(preferred_language="kk")
+    boss = manager()
+    for _ in range(2):
+        assignment = assignment_create(
+            application=submitted_application(program), reviewer=expert, actor=boss
+        )
+    if submitted:
+        review_save(
+            assignment=assignment,
+            reviewer=expert,
+            scores={criterion.pk: (5, "")},
+            recommendation="maybe",
+            note="",
+            submit=True,
+        )
+    Notification.objects.all().delete()  # only the reminders are under test
+    return program, expert
+
+
+def test_review_due_reminder_three_days_before_once():
+    from programs.tasks import remind_reviews
+
+    program, expert = _assigned_program(timedelta(days=2), submitted=True)
+    assert remind_reviews() == 1
+    assert remind_reviews() == 0
+    row = Notification.objects.get()
+    assert (row.kind, row.email, row.context["count"]) == (
+        NotificationKind.REVIEW_DUE,
+        expert.email,
+        1,  # one of the two reviews is already submitted
+    )
+
+
+def test_review_overdue_reminder_once_a_day():
+    from programs.tasks import remind_reviews
+
+    _program, expert = _assigned_program(-timedelta(days=1))
+    assert remind_reviews() == 1
+    assert remind_reviews() == 0
+    assert Notification.objects.get().kind == NotificationKind.REVIEW_OVERDUE
+
+
+def test_no_review_reminder_far_from_the_deadline():
+    from programs.tasks import remind_reviews
+
+    _assigned_program(timedelta(days=10))
+    assert remind_reviews() == 0
