@@ -66,6 +66,26 @@ class ManagerOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def service_form_view(self, request, form, *, run, success, next_url, title, **extra):
+        """A form whose valid data goes to one service; refusals show on the form."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = run(form.cleaned_data)
+            except DomainError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, success)
+                return redirect(next_url(result))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/programs/award/add.html", context)
+
 
 class TrancheInline(admin.TabularInline):
     model = Tranche
@@ -126,29 +146,20 @@ class AwardAdmin(ManagerOnlyAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = AwardAddForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                award = services.award_create(
-                    application=form.cleaned_data["application"],
-                    amount=form.cleaned_data["amount"],
-                    agreement_date=form.cleaned_data["agreement_date"],
-                    over_request_reason=form.cleaned_data["over_request_reason"],
-                    actor=request.user,
-                )
-            except DomainError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
-            else:
-                messages.success(request, _("Award recorded; now set its tranche schedule."))
-                return redirect(reverse("admin:programs_award_schedule", args=[award.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Make an award"),
-            "opts": self.model._meta,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/programs/award/add.html", context)
+        return self.service_form_view(
+            request,
+            AwardAddForm(request.POST or None),
+            run=lambda data: services.award_create(
+                application=data["application"],
+                amount=data["amount"],
+                agreement_date=data["agreement_date"],
+                over_request_reason=data["over_request_reason"],
+                actor=request.user,
+            ),
+            success=_("Award recorded; now set its tranche schedule."),
+            next_url=lambda award: reverse("admin:programs_award_schedule", args=[award.pk]),
+            title=_("Make an award"),
+        )
 
     def get_urls(self):
         def view(function):
@@ -292,29 +303,20 @@ class DisbursementAdmin(ManagerOnlyAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = DisbursementAddForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.disbursement_record(
-                    tranche=form.cleaned_data["tranche"],
-                    amount=form.cleaned_data["amount"],
-                    paid_on=form.cleaned_data["paid_on"],
-                    reference=form.cleaned_data["reference"],
-                    actor=request.user,
-                )
-            except DomainError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
-            else:
-                messages.success(request, _("Payment recorded."))
-                return redirect(reverse("admin:programs_disbursement_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Record a payment"),
-            "opts": self.model._meta,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/programs/award/add.html", context)
+        return self.service_form_view(
+            request,
+            DisbursementAddForm(request.POST or None),
+            run=lambda data: services.disbursement_record(
+                tranche=data["tranche"],
+                amount=data["amount"],
+                paid_on=data["paid_on"],
+                reference=data["reference"],
+                actor=request.user,
+            ),
+            success=_("Payment recorded."),
+            next_url=lambda _entry: reverse("admin:programs_disbursement_changelist"),
+            title=_("Record a payment"),
+        )
 
     def get_urls(self):
         return [
@@ -331,27 +333,18 @@ class DisbursementAdmin(ManagerOnlyAdmin):
         entry = get_object_or_404(
             Disbursement.objects.select_related("award__application__startup", "tranche"), pk=pk
         )
-        form = ReverseForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.disbursement_reverse(
-                    disbursement=entry, actor=request.user, note=form.cleaned_data["note"]
-                )
-            except DomainError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
-            else:
-                messages.success(request, _("The payment is reversed by a new ledger entry."))
-                return redirect(reverse("admin:programs_disbursement_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reverse a payment"),
-            "opts": self.model._meta,
-            "form": form,
-            "entry": entry,
-            "amount": format_money(entry.amount, entry.award.currency),
-        }
-        return TemplateResponse(request, "admin/programs/award/add.html", context)
+        return self.service_form_view(
+            request,
+            ReverseForm(request.POST or None),
+            run=lambda data: services.disbursement_reverse(
+                disbursement=entry, actor=request.user, note=data["note"]
+            ),
+            success=_("The payment is reversed by a new ledger entry."),
+            next_url=lambda _entry: reverse("admin:programs_disbursement_changelist"),
+            title=_("Reverse a payment"),
+            entry=entry,
+            amount=format_money(entry.amount, entry.award.currency),
+        )
 
     @admin.display(description=_("startup"), ordering="award__application__startup__name")
     def startup_name(self, obj):
