@@ -54,3 +54,14 @@ def test_bin_any_other_check_digit_is_refused():
 def test_bin_make_bin_output_validates():
     for prefix in ["18044000123", "21104100001", "99126300042"]:
         validate_bin(make_bin(prefix))
+
+
+def test_bin_scheme_cannot_catch_every_single_digit_typo():
+    # A property of the official mod-11 scheme, not of this code: when the
+    # first weighted sum gives 10, the second pass can map a typo onto the
+    # same check digit. The portal checks the number; it cannot prove it.
+    good = make_bin("20054000777")
+    typo = "0" + good[1:]
+    validate_bin(good)
+    validate_bin(typo)
+    assert typo != good
