@@ -5,7 +5,7 @@ from django.db import models
 from portal.models import AuditEntry
 
 
-def audit_record(
+def audit_entry(
     *,
     actor,
     action: str,
@@ -14,7 +14,8 @@ def audit_record(
     after: dict | None = None,
     note: str = "",
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """The unsaved entry (for `audit_record`, or many at once with `audit_record_many`)."""
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -24,3 +25,13 @@ def audit_record(
         after=after or {},
         note=note,
     )
+
+
+def audit_record(**kwargs) -> AuditEntry:
+    entry = audit_entry(**kwargs)
+    entry.save()
+    return entry
+
+
+def audit_record_many(entries: list[AuditEntry]) -> None:
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)

@@ -74,20 +74,67 @@ def notification_create_for_users(
 
     With enqueue, one delivery task is queued for all of them after commit.
     """
-    created = []
-    for user in users:
-        row = notification_create(
-            kind=kind,
-            event_key=event_key,
-            email=user.email,
-            language=user.preferred_language,
-            context={**context, "recipient_name": user.get_full_name()},
-            recipient=user,
-            obj=obj,
-            enqueue=False,
+    return notifications_create_many(
+        [
+            {
+                "kind": kind,
+                "event_key": event_key,
+                "email": user.email,
+                "language": user.preferred_language,
+                "context": {**context, "recipient_name": user.get_full_name()},
+                "recipient": user,
+                "obj": obj,
+            }
+            for user in users
+        ],
+        enqueue=enqueue,
+    )
+
+
+def notifications_create_many(specs: list[dict], *, enqueue: bool = True) -> list[Notification]:
+    """Many outbox rows in a few queries; the rows that already exist are left alone.
+
+    Each spec has the arguments of `notification_create`. Returns the rows
+    this call wrote (with their ids).
+    """
+    known = dict(settings.LANGUAGES)
+    wanted: dict[tuple[str, str, str], Notification] = {}
+    for spec in specs:
+        email = spec["email"].strip().lower()
+        key = (spec["kind"], spec["event_key"], email)
+        if key in wanted:
+            continue
+        obj = spec.get("obj")
+        language = spec["language"] if spec["language"] in known else settings.LANGUAGE_CODE
+        wanted[key] = Notification(
+            kind=spec["kind"],
+            event_key=spec["event_key"],
+            email=email,
+            language=language,
+            context=spec["context"],
+            recipient=spec.get("recipient"),
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
         )
-        if row is not None:
-            created.append(row)
+    if not wanted:
+        return []
+    event_keys = {key[1] for key in wanted}
+    existing = set(
+        Notification.objects.filter(event_key__in=event_keys).values_list(
+            "kind", "event_key", "email"
+        )
+    )
+    new = [row for key, row in wanted.items() if key not in existing]
+    # A concurrent writer of the same event loses quietly: the key is unique.
+    Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    new_keys = {(r.kind, r.event_key, r.email) for r in new}
+    created = [
+        row
+        for row in Notification.objects.filter(
+            event_key__in={key[1] for key in new_keys}, status="pending"
+        ).order_by("id")
+        if (row.kind, row.event_key, row.email) in new_keys
+    ]
     if created and enqueue:
         # One publish for the whole event: a dead broker costs one timeout.
         ids = [row.pk for row in created]

@@ -15,7 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_record
+from portal.audit import audit_entry, audit_record, audit_record_many
 from portal.exceptions import DomainError
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange
@@ -97,6 +97,85 @@ def application_transition(
             )
         )
     return change
+
+
+def applications_transition(
+    *, applications: list[Application], to: str, actor, note: str = ""
+) -> list[ApplicationStatusChange]:
+    """`application_transition` for many at once: the same table, history and audit.
+
+    All rows are locked first; one refused move refuses them all. Those
+    already at `to` are left alone. Used where a manager's single action
+    moves thousands of applications (automatic assignment, finalising).
+    """
+    target = S(to)
+    with transaction.atomic():
+        ids = [a.pk for a in applications]
+        current = dict(
+            Application.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        moving = [a for a in applications if current[a.pk] != target]
+        for application in moving:
+            source = S(current[application.pk])
+            if target not in TRANSITIONS[source]:
+                raise InvalidTransition(
+                    _("An application cannot go from “%(source)s” to “%(target)s”.")
+                    % {"source": source.label, "target": target.label}
+                )
+        if not moving:
+            return []
+        now = timezone.now()
+        fields = {"status": target, "updated_at": now}
+        if target == S.SUBMITTED:
+            fields["submitted_at"] = now
+        Application.objects.filter(pk__in=[a.pk for a in moving]).update(**fields)
+        actor_or_none = actor if getattr(actor, "pk", None) else None
+        changes = ApplicationStatusChange.objects.bulk_create(
+            [
+                ApplicationStatusChange(
+                    application=a,
+                    from_status=current[a.pk],
+                    to_status=target,
+                    at=now,
+                    actor=actor_or_none,
+                    note=note,
+                )
+                for a in moving
+            ],
+            batch_size=1000,
+        )
+        audit_record_many(
+            [
+                audit_entry(
+                    actor=actor,
+                    action="application.status",
+                    obj=a,
+                    before={"status": current[a.pk]},
+                    after={"status": target.value},
+                    note=note,
+                )
+                for a in moving
+            ]
+        )
+        for application in moving:
+            application.status = target
+        moves = [(a.pk, current[a.pk]) for a in moving]
+        transaction.on_commit(
+            lambda: [
+                application_status_changed.send(
+                    sender=Application,
+                    application_id=pk,
+                    from_status=source,
+                    to_status=target.value,
+                    actor_id=getattr(actor, "pk", None),
+                )
+                for pk, source in moves
+            ]
+        )
+    return changes
 
 
 def application_record_creation(*, application: Application, actor) -> ApplicationStatusChange:

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from portal.audit import audit_record
 from portal.exceptions import DomainError
 from portal.models import NotificationKind
-from portal.notifications import notification_create_for_users, notifications_enqueue
+from portal.notifications import notification_create_for_users, notifications_create_many
 from programs.assignment import AssignmentProblem, NotEnoughReviewers, plan_assignments
 from programs.models import (
     Assignment,
@@ -31,7 +31,7 @@ from programs.rules import is_program_manager
 from programs.services.programs import program_start_reviewing
 from startups.enums import ApplicationStatus
 from startups.models import Application, Membership, Startup
-from startups.workflow import application_transition
+from startups.workflow import applications_transition
 
 # Addresses at these domains belong to anyone: sharing one is no conflict.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -140,10 +140,12 @@ def _blocked_pairs(program: Program, reviewers: list, applications: list[Applica
     return frozenset(blocked)
 
 
-def _start_review(application: Application, actor) -> None:
-    if application.status == ApplicationStatus.SUBMITTED:
-        application_transition(
-            application=application,
+def _start_review(applications: list[Application], actor) -> None:
+    """Submitted applications that got reviewers are now under review."""
+    waiting = [a for a in applications if a.status == ApplicationStatus.SUBMITTED]
+    if waiting:
+        applications_transition(
+            applications=waiting,
             to=ApplicationStatus.UNDER_REVIEW,
             actor=actor,
             note=str(_("Reviewers assigned.")),
@@ -151,28 +153,30 @@ def _start_review(application: Application, actor) -> None:
 
 
 def _notify_assigned(assignments: list[Assignment]) -> None:
-    ids = []
-    for assignment in assignments:
-        program = assignment.program
-        rows = notification_create_for_users(
-            kind=NotificationKind.REVIEWER_ASSIGNED,
-            event_key=f"assignment:{assignment.pk}",
-            users=[assignment.reviewer],
-            obj=assignment,
-            context={
-                "program": program.name,
-                "startup": assignment.application.startup.name,
-                "deadline_at": program.review_deadline.isoformat()
-                if program.review_deadline
-                else "",
-                "timezone": program.timezone,
-                "path": assignment.get_review_url(),
-            },
-            enqueue=False,
-        )
-        ids.extend(row.pk for row in rows)
-    if ids:
-        transaction.on_commit(lambda: notifications_enqueue(ids))
+    """One e-mail per assignment to its reviewer, queued together after commit."""
+    notifications_create_many(
+        [
+            {
+                "kind": NotificationKind.REVIEWER_ASSIGNED,
+                "event_key": f"assignment:{assignment.pk}",
+                "email": assignment.reviewer.email,
+                "language": assignment.reviewer.preferred_language,
+                "recipient": assignment.reviewer,
+                "obj": assignment,
+                "context": {
+                    "recipient_name": assignment.reviewer.get_full_name(),
+                    "program": assignment.program.name,
+                    "startup": assignment.application.startup.name,
+                    "deadline_at": assignment.program.review_deadline.isoformat()
+                    if assignment.program.review_deadline
+                    else "",
+                    "timezone": assignment.program.timezone,
+                    "path": assignment.get_review_url(),
+                },
+            }
+            for assignment in assignments
+        ]
+    )
 
 
 def assignment_create(*, application: Application, reviewer, actor) -> Assignment:
@@ -207,7 +211,7 @@ def assignment_create(*, application: Application, reviewer, actor) -> Assignmen
             reviewer=reviewer,
             assigned_by=actor,
         )
-        _start_review(application, actor)
+        _start_review([application], actor)
         program_start_reviewing(program=application.program, actor=actor)
         audit_record(
             actor=actor,
@@ -237,7 +241,7 @@ def assignments_auto(
         wanted = Application.objects.filter(program=program, status__in=REVIEWABLE)
         if applications is not None:
             wanted = wanted.filter(pk__in=applications)
-        candidates = list(wanted.select_related("startup").order_by("id"))
+        candidates = list(wanted.select_related("startup", "program").order_by("id"))
         active = Assignment.objects.active().filter(program=program)
         existing: dict[int, set[int]] = {}
         loads: dict[int, int] = {}
@@ -293,8 +297,7 @@ def assignments_auto(
             assignment.program = program
             assignment.application = by_id[assignment.application_id]
             assignment.reviewer = reviewers_by_id[assignment.reviewer_id]
-        for app_id in plan:
-            _start_review(by_id[app_id], actor)
+        _start_review([by_id[app_id] for app_id in plan], actor)
         program_start_reviewing(program=program, actor=actor)
         audit_record(
             actor=actor,

@@ -14,14 +14,14 @@ from portal.audit import audit_record
 from portal.exceptions import DomainError
 from portal.models import NotificationKind
 from portal.money import format_money
-from portal.notifications import notification_create_for_users, notifications_enqueue
+from portal.notifications import notifications_create_many, notifications_enqueue
 from programs.models import Program, ProgramStatus
 from programs.ranking import selection_totals
 from programs.rules import is_program_manager
 from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.models import Application
-from startups.workflow import application_transition
+from startups.workflow import application_transition, applications_transition
 
 DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
 
@@ -41,27 +41,27 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
         S.WAITLISTED: NotificationKind.DECISION_WAITLISTED,
         S.REJECTED: NotificationKind.DECISION_REJECTED,
     }
-    ids = []
-    for application in applications:
-        kind = kinds.get(application.status)
-        if kind is None:
-            continue
-        users = [m.user for m in application.startup.memberships.all()]
-        rows = notification_create_for_users(
-            kind=kind,
-            event_key=f"application:{application.pk}:decision:{application.status}",
-            users=users,
-            obj=application,
-            context={
+    specs = [
+        {
+            "kind": kinds[application.status],
+            "event_key": f"application:{application.pk}:decision:{application.status}",
+            "email": membership.user.email,
+            "language": membership.user.preferred_language,
+            "recipient": membership.user,
+            "obj": application,
+            "context": {
+                "recipient_name": membership.user.get_full_name(),
                 "program": application.program.name,
                 "startup": application.startup.name,
                 "amount": format_money(application.requested_amount, application.program.currency),
                 "path": application.get_absolute_url(),
             },
-            enqueue=False,
-        )
-        ids.extend(row.pk for row in rows)
-    return ids
+        }
+        for application in applications
+        if application.status in kinds
+        for membership in application.startup.memberships.all()
+    ]
+    return [row.pk for row in notifications_create_many(specs, enqueue=False)]
 
 
 def application_decide(
@@ -189,19 +189,18 @@ def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) 
                     % {"status": program.get_status_display()}
                 )
         pending = list(
-            Application.objects.filter(
-                program=program, status__in=[S.SUBMITTED, S.UNDER_REVIEW]
-            ).order_by("id")
+            Application.objects.filter(program=program, status__in=[S.SUBMITTED, S.UNDER_REVIEW])
+            .select_related("startup", "program")
+            .order_by("id")
         )
-        for application in pending:
-            if application.status == S.SUBMITTED:
-                application_transition(application=application, to=S.UNDER_REVIEW, actor=actor)
-            application_transition(
-                application=application,
-                to=undecided,
-                actor=actor,
-                note=str(_("Decisions finalised.")),
-            )
+        applications_transition(
+            applications=[a for a in pending if a.status == S.SUBMITTED],
+            to=S.UNDER_REVIEW,
+            actor=actor,
+        )
+        applications_transition(
+            applications=pending, to=undecided, actor=actor, note=str(_("Decisions finalised."))
+        )
         program_set_status(program=program, to=ProgramStatus.DECIDED, actor=actor)
         decided = list(
             Application.objects.filter(program=program, status__in=list(DECISIONS))
