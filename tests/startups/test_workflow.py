@@ -125,3 +125,38 @@ def test_transition_announces_change_after_commit(django_capture_on_commit_callb
             "actor_id": None,
         }
     ]
+
+
+def test_bulk_transition_moves_all_with_history_and_audit(django_capture_on_commit_callbacks):
+    from startups.workflow import application_status_changed, applications_transition
+
+    apps = [_application_in(S.SUBMITTED) for _ in range(3)] + [_application_in(S.UNDER_REVIEW)]
+    actor = UserFactory()
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs["application_id"])
+
+    application_status_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            changes = applications_transition(
+                applications=apps, to=S.UNDER_REVIEW, actor=actor, note="bulk"
+            )
+    finally:
+        application_status_changed.disconnect(listener)
+    assert len(changes) == 3  # the one already under review is left alone
+    assert set(Application.objects.values_list("status", flat=True)) == {S.UNDER_REVIEW}
+    assert AuditEntry.objects.filter(action="application.status").count() == 3
+    assert sorted(received) == sorted(a.pk for a in apps[:3])
+
+
+def test_bulk_transition_one_refused_refuses_all():
+    from startups.workflow import applications_transition
+
+    ok, refused = _application_in(S.SUBMITTED), _application_in(S.DRAFT)
+    with pytest.raises(InvalidTransition):
+        applications_transition(applications=[ok, refused], to=S.UNDER_REVIEW, actor=None)
+    ok.refresh_from_db()
+    assert ok.status == S.SUBMITTED
+    assert not ApplicationStatusChange.objects.exists()
