@@ -79,7 +79,7 @@ class MinimumForm(forms.Form):
     value = forms.ChoiceField(
         label=_("Value"),
         required=False,
-        choices=[("", "—")] + list(Region.choices) + list(Sector.choices),
+        choices=[("", "—"), (_("Region"), Region.choices), (_("Sector"), Sector.choices)],
     )
     count = forms.IntegerField(label=_("Projects"), required=False, min_value=1, max_value=1000)
 
