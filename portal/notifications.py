@@ -39,26 +39,21 @@ def notification_create(
     With enqueue (the default) a delivery task is queued after commit; a
     caller writing several rows passes False and queues them together.
     """
-    email = email.strip().lower()
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    notification, created = Notification.objects.get_or_create(
-        kind=kind,
-        event_key=event_key,
-        email=email,
-        defaults={
-            "recipient": recipient,
-            "language": language,
-            "context": context,
-            "object_type": obj._meta.label_lower if obj is not None else "",
-            "object_id": str(obj.pk) if obj is not None else "",
-        },
+    created = notifications_create_many(
+        [
+            {
+                "kind": kind,
+                "event_key": event_key,
+                "email": email,
+                "language": language,
+                "context": context,
+                "recipient": recipient,
+                "obj": obj,
+            }
+        ],
+        enqueue=enqueue,
     )
-    if not created:
-        return None
-    if enqueue:
-        transaction.on_commit(lambda: notifications_enqueue([notification.pk]))
-    return notification
+    return created[0] if created else None
 
 
 def notification_create_for_users(

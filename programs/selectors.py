@@ -68,11 +68,16 @@ def reviewer_queue(*, user, now=None) -> dict[str, list]:
 
 def reviewers_overdue(*, program, now=None) -> list[tuple]:
     """(reviewer, unsubmitted count) for reviewers late on this program."""
-    from django.contrib.auth import get_user_model
-
     now = now or timezone.now()
     if program.review_deadline is None or program.review_deadline >= now:
         return []
+    return reviewers_with_open_reviews(program=program)
+
+
+def reviewers_with_open_reviews(*, program) -> list[tuple]:
+    """(reviewer, unsubmitted count) for every reviewer with work left on this program."""
+    from django.contrib.auth import get_user_model
+
     User = get_user_model()
     late = (
         User.objects.filter(

@@ -60,7 +60,8 @@ def remind_calls_closing() -> int:
 @shared_task
 def remind_reviews() -> int:
     """Reviewers with unsubmitted reviews: once 3 days before the deadline, daily after it."""
-    from programs.models import Assignment
+    from programs.selectors import reviewers_with_open_reviews
+    from programs.services.reviewing import reviewers_remind
 
     now = timezone.now()
     today = timezone.localdate().isoformat()
@@ -70,33 +71,12 @@ def remind_reviews() -> int:
     ).exclude(status__in=["draft", "decided", "closed"])
     for program in programs:
         overdue = program.review_deadline < now
-        kind = NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE
-        key = f"program:{program.pk}:overdue:{today}" if overdue else f"program:{program.pk}:due"
-        open_counts: dict[int, int] = {}
-        reviewers = {}
-        for assignment in (
-            Assignment.objects.active()
-            .filter(program=program)
-            .exclude(review__status="submitted")
-            .select_related("reviewer")
-        ):
-            open_counts[assignment.reviewer_id] = open_counts.get(assignment.reviewer_id, 0) + 1
-            reviewers[assignment.reviewer_id] = assignment.reviewer
-        for reviewer_id, count in sorted(open_counts.items()):
-            with transaction.atomic():
-                created += len(
-                    notification_create_for_users(
-                        kind=kind,
-                        event_key=key,
-                        users=[reviewers[reviewer_id]],
-                        obj=program,
-                        context={
-                            "program": program.name,
-                            "count": count,
-                            "deadline_at": program.review_deadline.isoformat(),
-                            "timezone": program.timezone,
-                            "path": "/admin/",
-                        },
-                    )
-                )
+        created += reviewers_remind(
+            program=program,
+            kind=NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE,
+            event_key=f"program:{program.pk}:overdue:{today}"
+            if overdue
+            else f"program:{program.pk}:due",
+            reviewers=reviewers_with_open_reviews(program=program),
+        )
     return created

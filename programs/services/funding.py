@@ -24,6 +24,7 @@ from programs.models import Award, AwardStatus, Disbursement, Program, Tranche
 from programs.rules import is_program_manager
 from startups.enums import ApplicationStatus as S
 from startups.models import Application
+from startups.services import team_users
 from startups.workflow import application_transition
 
 
@@ -38,10 +39,6 @@ class FundingRefused(DomainError):
 def _require_manager(actor) -> None:
     if not is_program_manager(actor):
         raise NotAllowed(_("Only program managers record funding."))
-
-
-def _team(application: Application) -> list:
-    return [m.user for m in application.startup.memberships.select_related("user")]
 
 
 def award_create(
@@ -115,7 +112,7 @@ def award_create(
         notification_create_for_users(
             kind=NotificationKind.AWARD_MADE,
             event_key=f"award:{award.pk}",
-            users=_team(locked),
+            users=team_users(locked.startup),
             obj=award,
             context={
                 "program": program.name,
@@ -257,7 +254,7 @@ def disbursement_record(
                 % {"amount": format_money(award.amount, award.currency)}
             )
         entry = _post(award, tranche, amount, paid_on, reference, actor, reverses=None, note="")
-        team = _team(award.application)
+        team = team_users(award.application.startup)
         notification_create_for_users(
             kind=NotificationKind.DISBURSEMENT_RECORDED,
             event_key=f"disbursement:{entry.pk}",

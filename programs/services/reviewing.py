@@ -515,11 +515,24 @@ def reviewers_remind_overdue(*, program: Program, actor) -> int:
 
     today = timezone.localdate().isoformat()
     with transaction.atomic():
+        sent = reviewers_remind(
+            program=program,
+            kind=NotificationKind.REVIEW_OVERDUE,
+            event_key=f"program:{program.pk}:overdue:{today}:manual",
+            reviewers=reviewers_overdue(program=program),
+        )
+        audit_record(actor=actor, action="reviewing.remind", obj=program, after={"reminded": sent})
+    return sent
+
+
+def reviewers_remind(*, program: Program, kind: str, event_key: str, reviewers) -> int:
+    """One reminder per (reviewer, open count); an event key already used sends nothing."""
+    with transaction.atomic():
         created = []
-        for reviewer, count in reviewers_overdue(program=program):
+        for reviewer, count in reviewers:
             created += notification_create_for_users(
-                kind=NotificationKind.REVIEW_OVERDUE,
-                event_key=f"program:{program.pk}:overdue:{today}:manual",
+                kind=kind,
+                event_key=event_key,
                 users=[reviewer],
                 obj=program,
                 context={
@@ -530,10 +543,4 @@ def reviewers_remind_overdue(*, program: Program, actor) -> int:
                     "path": "/admin/",
                 },
             )
-        audit_record(
-            actor=actor,
-            action="reviewing.remind",
-            obj=program,
-            after={"reminded": len(created)},
-        )
     return len(created)
