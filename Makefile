@@ -4,6 +4,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The development commands below run the portal in debug mode; production
+# never goes through this file (the settings default to DEBUG off).
+export DEBUG ?= true
 
 # The first interpreter >= 3.12 on PATH (pyenv resolves .python-version).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \

@@ -17,7 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a forgotten variable must never run production in
+# debug mode with the development key. `make run` and the tests turn it on.
+DEBUG = env.bool("DEBUG", default=False)
 
 # --- Secrets and hosts: no production default at all ----------------------
 _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not env.str(name, default="")]
