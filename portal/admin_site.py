@@ -7,8 +7,13 @@ queue this way, so the portal need not know about reviewing.
 
 from collections.abc import Callable
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 Panel = Callable[[object], tuple[str, dict] | None]
@@ -26,6 +31,28 @@ class PortalAdminSite(admin.AdminSite):
 
     def add_index_panel(self, panel: Panel) -> None:
         self.index_panels.append(panel)
+
+    def login(self, request, extra_context=None):
+        """Staff sign in through allauth like everyone else, never through this form.
+
+        allauth's login applies ACCOUNT_RATE_LIMITS (per address and per
+        account, counted in the shared cache) and then asks for the second
+        factor; Django's admin form does neither. Nothing posted here is
+        ever checked.
+        """
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("admin:index", current_app=self.name)
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(next_url)
+            # Signed in, but not staff: sending them to the login page would
+            # bounce straight back here.
+            messages.error(request, _("Your account has no access to the administration."))
+            return redirect("home")
+        return redirect_to_login(next_url, reverse("account_login"))
 
     def index(self, request, extra_context=None):
         panels = []

@@ -2,11 +2,15 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_single_line
+
 
 class SignupForm(forms.Form):
     """Extra sign-up fields, merged by allauth into its own sign-up form."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, validators=[validate_single_line]
+    )
 
     field_order = ["full_name", "email", "password1", "password2"]
 

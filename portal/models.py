@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -35,8 +37,10 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), unique=True, validators=[validate_single_line])
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.mfa.StaffIdleTimeoutMiddleware",
+    "portal.mfa.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -128,6 +130,18 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Second factors (authenticator app with recovery codes) for everyone;
+# required for staff by portal.mfa.StaffSecondFactorMiddleware. The admin
+# logs in through allauth, so the limits above apply to staff too.
+MFA_ADAPTER = "portal.mfa.PortalMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "portal.mfa_forms.PortalAuthenticateForm",
+    "reauthenticate": "portal.mfa_forms.PortalReauthenticateForm",
+    "activate_totp": "portal.mfa_forms.PortalActivateTOTPForm",
+}
+# Staff are signed out after this long without a request (seconds).
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

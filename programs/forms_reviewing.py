@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_multiline
 from programs.models import Assignment, ConflictOfInterest, Recommendation
 from programs.roles import REVIEWERS
 from programs.services.reviewing import REVIEWABLE, conflict_reason
@@ -24,6 +25,7 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline],
     )
 
     def __init__(self, *args, criteria, **kwargs):
@@ -46,6 +48,7 @@ class ReviewForm(forms.Form):
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                validators=[validate_multiline],
             )
             self.fields[f"score_{criterion.pk}"] = score
             self.fields[f"comment_{criterion.pk}"] = comment
@@ -65,6 +68,7 @@ class ConflictForm(forms.Form):
         label=_("Why do you have a conflict of interest?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline],
     )
 
 

@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_money
+from portal.validators import SINGLE_LINE_REFUSED, validate_multiline, validate_single_line
 from startups.enums import Country
 from startups.models import TEXT_SECTIONS, Application, Startup
-from startups.validators import validate_bin
+from startups.validators import pdf_page_count, validate_bin
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
 
@@ -18,6 +19,7 @@ class StartupForm(forms.ModelForm):
         label=_("BIN"),
         max_length=20,
         required=False,
+        validators=[validate_single_line],
         help_text=_("Business identification number: 12 digits, for companies in Kazakhstan."),
     )
 
@@ -83,14 +85,20 @@ class StartupForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Co-founder's e-mail address"))
+    email = forms.EmailField(
+        label=_("Co-founder's e-mail address"), validators=[validate_single_line]
+    )
 
 
 class PdfField(forms.FileField):
-    """A PDF of at most 10 MB, recognised by its content, not its name."""
+    """A PDF of at most 10 MB, recognised by its content, not its name.
+
+    The cleaned file carries `page_count` (stored beside the deck) and a
+    name without control characters (kept as metadata only: the download
+    is always `pitch-deck-<id>.pdf`).
+    """
 
     default_error_messages = {
-        "not_pdf": _("The pitch deck must be a PDF file; this file is not a PDF."),
         "too_big": _("The pitch deck is %(size)s MB; the limit is 10 MB."),
     }
 
@@ -104,13 +112,8 @@ class PdfField(forms.FileField):
                 code="too_big",
                 params={"size": f"{uploaded.size / (1024 * 1024):.1f}"},
             )
-        uploaded.seek(0)
-        head = uploaded.read(1024)
-        uploaded.seek(0)
-        # The PDF header may follow a few bytes of junk, but must be in the
-        # first kilobyte; a renamed image or document fails here.
-        if b"%PDF-" not in head:
-            raise ValidationError(self.error_messages["not_pdf"], code="not_pdf")
+        uploaded.page_count = pdf_page_count(uploaded)
+        uploaded.name = SINGLE_LINE_REFUSED.sub("", uploaded.name)
         return uploaded
 
 
@@ -166,5 +169,9 @@ class ChooseStartupForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     note = forms.CharField(
-        label=_("Reason (optional)"), required=False, max_length=1000, widget=forms.Textarea
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea,
+        validators=[validate_multiline],
     )

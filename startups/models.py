@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import MONEY_DIGITS, MONEY_PLACES
+from portal.validators import validate_multiline, validate_single_line
 from startups.enums import ApplicationStatus, Country, MembershipRole, Region, Sector, Stage
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -32,7 +33,7 @@ class StartupQuerySet(models.QuerySet):
 
 
 class Startup(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     country = models.CharField(
         _("country"), max_length=2, choices=Country.choices, default=Country.KAZAKHSTAN
     )
@@ -43,24 +44,30 @@ class Startup(models.Model):
         blank=True,
         help_text=_("For startups in Kazakhstan."),
     )
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     bin = models.CharField(
         _("BIN"),
         max_length=12,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Business identification number: 12 digits, for companies in Kazakhstan."),
     )
     registration_number = models.CharField(
         _("registration number"),
         max_length=50,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("The company's registration number outside Kazakhstan."),
     )
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("short description"), max_length=1000)
+    website = models.URLField(_("website"), blank=True, validators=[validate_single_line])
+    description = models.TextField(
+        _("short description"), max_length=1000, validators=[validate_multiline]
+    )
     team_size = models.PositiveSmallIntegerField(
         _("team size"), default=1, validators=[MinValueValidator(1)]
     )
@@ -153,7 +160,7 @@ class Invitation(models.Model):
     startup = models.ForeignKey(
         Startup, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("startup")
     )
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -245,12 +252,22 @@ class Application(models.Model):
         default=ApplicationStatus.DRAFT,
         db_index=True,
     )
-    problem = models.TextField(_("problem"), blank=True, max_length=5000)
-    solution = models.TextField(_("solution"), blank=True, max_length=5000)
-    market = models.TextField(_("market"), blank=True, max_length=5000)
-    business_model = models.TextField(_("business model"), blank=True, max_length=5000)
-    traction = models.TextField(_("traction"), blank=True, max_length=5000)
-    team = models.TextField(_("team"), blank=True, max_length=5000)
+    problem = models.TextField(
+        _("problem"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
+    solution = models.TextField(
+        _("solution"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
+    market = models.TextField(
+        _("market"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
+    business_model = models.TextField(
+        _("business model"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
+    traction = models.TextField(
+        _("traction"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
+    team = models.TextField(_("team"), blank=True, max_length=5000, validators=[validate_multiline])
     requested_amount = models.DecimalField(
         _("requested amount"),
         max_digits=MONEY_DIGITS,
@@ -259,10 +276,17 @@ class Application(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    use_of_funds = models.TextField(_("use of funds"), blank=True, max_length=5000)
+    use_of_funds = models.TextField(
+        _("use of funds"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
     pitch_deck = models.FileField(_("pitch deck"), upload_to=pitch_deck_path, blank=True)
-    pitch_deck_name = models.CharField(_("pitch deck file name"), max_length=255, blank=True)
-    video_url = models.URLField(_("video link"), blank=True)
+    pitch_deck_name = models.CharField(
+        _("pitch deck file name"), max_length=255, blank=True, validators=[validate_single_line]
+    )
+    pitch_deck_pages = models.PositiveIntegerField(
+        _("pitch deck pages"), null=True, blank=True, editable=False
+    )
+    video_url = models.URLField(_("video link"), blank=True, validators=[validate_single_line])
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -340,7 +364,7 @@ class ApplicationStatusChange(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
 
     class Meta:
         verbose_name = _("status change")

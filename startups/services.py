@@ -249,6 +249,8 @@ def application_save_draft(
             name = stored.generate_filename(application, pitch_deck.name)
             values["pitch_deck"] = stored.storage.save(name, pitch_deck)
             values["pitch_deck_name"] = pitch_deck.name[:255]
+            # Counted by the form's PDF check (`startups.forms.PdfField`).
+            values["pitch_deck_pages"] = getattr(pitch_deck, "page_count", None)
         updated = Application.objects.filter(
             pk=application.pk, version=expected_version, status=ApplicationStatus.DRAFT
         ).update(

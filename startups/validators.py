@@ -1,4 +1,4 @@
-"""Validation of Kazakhstan's business identification number (BIN).
+"""Validation of Kazakhstan's business identification number (BIN), and of pitch decks.
 
 A BIN has 12 digits: YYMM of registration, the entity type (4 resident legal
 entity, 5 non-resident legal entity, 6 joint individual entrepreneurship),
@@ -9,8 +9,11 @@ that gives 10, the weights 3..11, 1, 2 are used; a second 10 means the
 number cannot be issued.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
 
 _FIRST_WEIGHTS = tuple(range(1, 12))
 _SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -66,3 +69,49 @@ def make_bin(prefix: str) -> str:
     if check is None:
         raise ValueError(f"no BIN can start with {prefix}")
     return f"{prefix}{check}"
+
+
+PDF_MAGIC = b"%PDF-"
+
+
+def pdf_page_count(file) -> int:
+    """The number of pages of an uploaded PDF; ValidationError if it is not one we serve.
+
+    The file must start with `%PDF-` (a header further in is how HTML or a
+    script passes for a PDF in a browser that sniffs), must parse, must not
+    be encrypted (reviewers could not open it, and nothing in it could be
+    checked) and must have at least one page. The file is left at offset 0.
+    """
+    file.seek(0)
+    head = file.read(len(PDF_MAGIC))
+    file.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError(
+            _("The pitch deck must be a PDF file; this file is not a PDF."), code="not_pdf"
+        )
+    try:
+        reader = PdfReader(file)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds on a damaged file: all mean "unreadable"
+        logging.getLogger(__name__).info("pitch deck refused: %r", exc)
+        raise ValidationError(
+            _(
+                "This PDF could not be read: it may be damaged or incomplete. "
+                "Please export it again."
+            ),
+            code="pdf_unreadable",
+        ) from exc
+    finally:
+        file.seek(0)
+    if encrypted:
+        raise ValidationError(
+            _(
+                "This PDF is protected by a password or encrypted; "
+                "please upload it without protection."
+            ),
+            code="pdf_encrypted",
+        )
+    if pages < 1:
+        raise ValidationError(_("This PDF has no pages."), code="pdf_empty")
+    return pages

@@ -32,6 +32,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Staff must have a second factor to use the admin: enrol them unless
+        told not to (`totp=False`). The secret is kept on `obj.totp_secret`."""
+        obj.totp_secret = None
+        if create and obj.is_staff and extracted is not False:
+            from tests.mfa_helpers import give_totp
+
+            obj.totp_secret = give_totp(obj)
+
     class Params:
         staff = factory.Trait(is_staff=True)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
 from portal.money import format_money
+from portal.validators import validate_multiline, validate_single_line
 from programs.models import Award, Disbursement, Tranche
 from programs.rules import is_program_manager
 from programs.services import funding as services
@@ -42,7 +43,9 @@ class TrancheForm(forms.Form):
     planned_date = forms.DateField(
         label=_("Planned date"), widget=forms.DateInput({"type": "date"})
     )
-    milestone = forms.CharField(label=_("Milestone"), max_length=300)
+    milestone = forms.CharField(
+        label=_("Milestone"), max_length=300, validators=[validate_single_line]
+    )
 
 
 TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
@@ -53,6 +56,7 @@ class ReverseForm(forms.Form):
         label=_("Why is this payment reversed?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline],
     )
 
 

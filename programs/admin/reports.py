@@ -31,6 +31,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from portal.money import format_money
+from portal.validators import FORMULA_STARTS, export_text, spreadsheet_text
 from programs.models import Disbursement, Program
 from programs.reports import ReportScope, Row, currencies, funding_report, ledger_entries
 from programs.rules import is_program_manager
@@ -41,8 +42,6 @@ FORMATS = {
 }
 MONEY = ("budget", "committed", "disbursed", "remaining", "undisbursed")
 MONEY_FORMAT = "#,##0.00"
-# Text a spreadsheet would run as a formula (CSV injection): kept as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReportFilterForm(forms.Form):
@@ -390,9 +389,11 @@ def _csv_value(value: Any) -> str:
         return f"{value:%Y-%m}"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    # Text (of whatever origin: old rows were not validated) loses control
+    # characters and cannot run as a formula; numbers above stay numbers.
+    return spreadsheet_text(str(value))
 
 
 def _xlsx(tables: list[Table]) -> bytes:
@@ -420,6 +421,10 @@ def _xlsx(tables: list[Table]) -> bytes:
 def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
     if isinstance(value, datetime) and value.tzinfo:
         value = value.replace(tzinfo=None)  # Excel has no time zones: local time, as shown
+    elif isinstance(value, str):
+        # openpyxl refuses control characters (the whole file would be a 500)
+        # and old rows may hold them.
+        value = export_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, Decimal):
         cell.number_format = MONEY_FORMAT
@@ -431,4 +436,8 @@ def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        if value.startswith(FORMULA_STARTS):
+            # Text, even when someone edits the cell: Excel's leading apostrophe,
+            # without changing the value.
+            cell.quotePrefix = True
     return cell

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
 from portal.money import format_money
+from portal.validators import validate_multiline
 from programs.models import Program
 from programs.optimiser import (
     Candidate,
@@ -174,6 +176,11 @@ def _board_decide(request, program):
         back = reverse("admin:programs_program_board", args=[program.pk])
     if not ids:
         messages.warning(request, _("Tick at least one application."))
+        return redirect(back)
+    try:
+        validate_multiline(note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(back)
     applications = list(Application.objects.filter(program=program, pk__in=ids).order_by("id"))
     if decision == "withdrawn":

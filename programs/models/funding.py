@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import MONEY_DIGITS, MONEY_PLACES
+from portal.validators import validate_multiline, validate_single_line
 
 
 class AwardStatus(models.TextChoices):
@@ -50,7 +51,9 @@ class Award(models.Model):
     amount = _money(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     requested_amount = _money(_("requested amount"))
-    over_request_reason = models.TextField(_("reason for awarding more than requested"), blank=True)
+    over_request_reason = models.TextField(
+        _("reason for awarding more than requested"), blank=True, validators=[validate_multiline]
+    )
     agreement_date = models.DateField(_("agreement date"))
     status = models.CharField(
         _("status"), max_length=10, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
@@ -98,7 +101,7 @@ class Tranche(models.Model):
     sequence = models.PositiveSmallIntegerField(_("no."))
     amount = _money(_("amount"))
     planned_date = models.DateField(_("planned date"))
-    milestone = models.CharField(_("milestone"), max_length=300)
+    milestone = models.CharField(_("milestone"), max_length=300, validators=[validate_single_line])
     paid = _money(_("paid"), default=0)
 
     class Meta:
@@ -145,7 +148,9 @@ class Disbursement(models.Model):
     )
     amount = _money(_("amount"))
     paid_on = models.DateField(_("paid on"))
-    reference = models.CharField(_("payment reference"), max_length=100)
+    reference = models.CharField(
+        _("payment reference"), max_length=100, validators=[validate_single_line]
+    )
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -154,7 +159,7 @@ class Disbursement(models.Model):
         related_name="reversed_by",
         verbose_name=_("reverses"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

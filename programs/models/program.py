@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import MONEY_DIGITS, MONEY_PLACES, Currency
+from portal.validators import validate_multiline, validate_single_line
 from startups.enums import CIS_COUNTRIES, Country, Sector
 
 
@@ -39,10 +40,12 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    organiser = models.CharField(
+        _("organiser"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.KZT
     )
@@ -70,6 +73,7 @@ class Program(models.Model):
         _("time zone"),
         max_length=64,
         default="Asia/Almaty",
+        validators=[validate_single_line],
         help_text=_("Dates are shown to applicants in this time zone."),
     )
     review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
@@ -178,8 +182,10 @@ class Criterion(models.Model):
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("program")
     )
-    name = models.CharField(_("name"), max_length=200)
-    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    guidance = models.TextField(
+        _("guidance for reviewers"), blank=True, validators=[validate_multiline]
+    )
     weight = models.DecimalField(
         _("weight"),
         max_digits=6,

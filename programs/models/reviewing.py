@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_multiline
+
 
 class AssignmentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -65,7 +67,9 @@ class Assignment(models.Model):
     )
     automatic = models.BooleanField(_("assigned automatically"), default=False)
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
-    release_reason = models.TextField(_("why released"), blank=True)
+    release_reason = models.TextField(
+        _("why released"), blank=True, validators=[validate_multiline]
+    )
     conflict = models.BooleanField(_("conflict of interest"), default=False)
 
     objects = AssignmentQuerySet.as_manager()
@@ -123,7 +127,9 @@ class Review(models.Model):
     recommendation = models.CharField(
         _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
     )
-    note_for_managers = models.TextField(_("note for the managers"), blank=True, max_length=5000)
+    note_for_managers = models.TextField(
+        _("note for the managers"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
     total = models.DecimalField(
         _("total (0–100)"), max_digits=6, decimal_places=3, null=True, blank=True
     )
@@ -163,7 +169,9 @@ class Score(models.Model):
         verbose_name=_("criterion"),
     )
     value = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True, max_length=3000)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=3000, validators=[validate_multiline]
+    )
 
     class Meta:
         verbose_name = _("score")
@@ -192,7 +200,7 @@ class ConflictOfInterest(models.Model):
         related_name="conflicts",
         verbose_name=_("startup"),
     )
-    reason = models.TextField(_("reason"), max_length=2000)
+    reason = models.TextField(_("reason"), max_length=2000, validators=[validate_multiline])
     declared_at = models.DateTimeField(_("declared"), default=timezone.now)
 
     class Meta:

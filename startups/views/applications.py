@@ -170,9 +170,13 @@ def pitch_deck(request, pk: int):
         handle = application.pitch_deck.storage.open(application.pitch_deck.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = application.pitch_deck_name or f"pitch-deck-{application.pk}.pdf"
+    # Never the uploaded name: whatever it was (deck.html), the download is
+    # a PDF attachment the browser must not sniff into something else.
     response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+        handle,
+        as_attachment=True,
+        filename=f"pitch-deck-{application.pk}.pdf",
+        content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

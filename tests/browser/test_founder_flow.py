@@ -194,7 +194,9 @@ def test_founder_flow_signup_to_submitted_application(
     expect(page.locator("dd.money")).to_have_text("15,000,000 KZT")
     with page.expect_download() as download:
         page.get_by_role("link", name="pitch-deck.pdf").click()
-    assert download.value.suggested_filename == "pitch-deck.pdf"
+    # Served under its application's id, whatever the founder called the file.
+    application_id = application_url.rstrip("/").rsplit("/", 1)[-1]
+    assert download.value.suggested_filename == f"pitch-deck-{application_id}.pdf"
     assert Path(download.value.path()).read_bytes() == PDF_BYTES
     _assert_styled(page)
     page.screenshot(path=screenshot_dir / "application-submitted.png", full_page=True)

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from startups.forms import PDF_MAX_BYTES, ApplicationForm, StartupForm
 from startups.validators import make_bin
-from tests.factories import PDF_BYTES, StartupFactory
+from tests.factories import PDF_BYTES, StartupFactory, pdf_of_size
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_application_form_non_pdf_renamed_to_pdf_is_refused(draft):
 
 
 def test_application_form_file_over_10_mb_is_refused(draft):
-    big = PDF_BYTES + b"0" * (PDF_MAX_BYTES + 1 - len(PDF_BYTES))
+    big = pdf_of_size(PDF_MAX_BYTES + 1)
     upload = SimpleUploadedFile("deck.pdf", big, content_type="application/pdf")
     form = _application_form(draft, files={"pitch_deck_upload": upload})
     assert not form.is_valid()
@@ -66,7 +66,7 @@ def test_application_form_file_over_10_mb_is_refused(draft):
 
 
 def test_application_form_file_exactly_10_mb_is_accepted(draft):
-    exact = PDF_BYTES + b"0" * (PDF_MAX_BYTES - len(PDF_BYTES))
+    exact = pdf_of_size(PDF_MAX_BYTES)
     upload = SimpleUploadedFile("deck.pdf", exact, content_type="application/pdf")
     assert _application_form(draft, files={"pitch_deck_upload": upload}).is_valid()
 

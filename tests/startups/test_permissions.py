@@ -130,7 +130,10 @@ def test_staff_with_permission_downloads_deck(client, world):
     response = client.get(reverse("startups:pitch_deck", args=[world["application"].pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="deck.pdf"'
+    application = world["application"]
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="pitch-deck-{application.pk}.pdf"'
+    )
 
 
 def test_team_member_downloads_deck(client, world):

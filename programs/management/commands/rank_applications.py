@@ -4,6 +4,7 @@ import csv as csv_module
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.validators import spreadsheet_text
 from programs.models import Program
 from programs.ranking import ranking
 
@@ -69,7 +70,12 @@ class Command(BaseCommand):
     def _write_csv(self, rows) -> None:
         writer = csv_module.writer(self.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        # The startup's name is the only free text: no control characters,
+        # no formula; the other columns are numbers and codes.
+        startup = COLUMNS.index("startup")
+        writer.writerows(
+            [*row[:startup], spreadsheet_text(row[startup]), *row[startup + 1 :]] for row in rows
+        )
 
     def _write_table(self, rows) -> None:
         shown = [COLUMNS] + [[str(c) for c in row] for row in rows]
