@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from portal import mfa  # noqa: F401  (its login signal receiver)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from portal.mfa import totp_enrol, totp_secret
 from programs.models import Assignment, Criterion, Program, ProgramStatus
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
 from programs.services.funding import award_create, disbursement_record, tranches_set
@@ -138,6 +139,10 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+            if user.is_staff:
+                # Staff must sign in with a second factor; `manage.py totp_code`
+                # prints the current code in DEBUG, so no phone is needed.
+                totp_enrol(user=user)
 
     def create_programs(self) -> None:
         now = timezone.now()
@@ -411,7 +416,18 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        User = get_user_model()
+        totp_secrets = {
+            user.email: totp_secret(user=user)
+            for user in User.objects.filter(email__in=[a[0] for a in DEMO_ACCOUNTS])
+        }
         for email, name, _lang, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<22} {name:<18} {role}")
+            secret = totp_secrets.get(email)
+            totp = f"  TOTP secret {secret}" if secret else ""
+            self.stdout.write(f"  {email:<22} {name:<18} {role:<10}{totp}".rstrip())
+        self.stdout.write(
+            "Staff sign in with a code from an authenticator app (add the secret to it),"
+            " or print the current one: python manage.py totp_code <email>"
+        )
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
         self.stdout.write("")
