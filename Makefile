@@ -3,7 +3,11 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+BASE_STAMP := $(VENV)/.installed-base
+DEV_STAMP := $(VENV)/.installed-dev
+# Hash-checked, exact installs: requirements/base.txt is what the portal
+# needs to run; requirements/dev.txt adds the tools for tests and lint.
+PIP_INSTALL := $(PY) -m pip install --require-hashes --no-deps --progress-bar on
 # The development commands below run the portal in debug mode; production
 # never goes through this file (the settings default to DEBUG off).
 export DEBUG ?= true
@@ -13,20 +17,30 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: install run test lint format worker beat messages migrate lock
+.PHONY: audit install install-dev run test lint format worker beat messages migrate lock screenshots
 
-install: $(STAMP)
-
-$(STAMP): pyproject.toml requirements.lock
+# The virtual environment itself, recreated when its Python is too old.
+$(PY):
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "error: the portal needs Python 3.12 or newer (Django 6.1); none was found on PATH." >&2; \
 		echo "       Install Python 3.13 (pyenv install 3.13) or set PYTHON=/path/to/python3.13." >&2; \
 		exit 1; fi
-	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
-		rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
-	@touch $(STAMP)
+	@echo "==> Creating $(VENV) with $$($(PYTHON) --version)"
+	@rm -rf $(VENV); $(PYTHON) -m venv $(VENV)
+
+install: $(BASE_STAMP)
+
+$(BASE_STAMP): requirements/base.txt | $(PY)
+	@echo "==> Installing the portal's runtime packages (a first install downloads about 60 MB)"
+	$(PIP_INSTALL) -r requirements/base.txt
+	@touch $(BASE_STAMP)
+
+install-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): requirements/dev.txt $(BASE_STAMP)
+	@echo "==> Installing the test and lint tools"
+	$(PIP_INSTALL) -r requirements/dev.txt
+	@touch $(DEV_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --no-input
@@ -38,16 +52,26 @@ run: migrate
 # The database line comes first, before any install output.
 test:
 	@$(or $(PYTHON),python3) -m tests.dbchoice
-	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory install-dev
 	DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	@$(MAKE) --no-print-directory audit
 
-format: install
+# Known vulnerabilities in the locked packages. pip-audit asks PyPI's
+# per-release JSON API; where that is unreachable (a closed network), say so
+# plainly instead of reporting every package as unknown.
+audit: install-dev
+	@if $(PY) -c 'import urllib.request as u; u.urlopen("https://pypi.org/pypi/django/6.1/json", timeout=10)' 2>/dev/null; then \
+		echo "==> pip-audit: known vulnerabilities in requirements/dev.txt"; \
+		$(PY) -m pip_audit --strict --disable-pip --require-hashes -r requirements/dev.txt; \
+	else echo "==> pip-audit NOT RUN: PyPI's vulnerability API is unreachable from this machine."; fi
+
+format: install-dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
@@ -61,7 +85,9 @@ messages: install
 	$(PY) manage.py makemessages -l ru -l kk --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
-lock: install
-	(echo "# Exact versions for a reproducible install: pip install -c requirements.lock -e '.[dev]'"; \
-	 echo "# Regenerate after changing pyproject.toml: make lock"; \
-	 $(PY) -m pip freeze --exclude-editable) > requirements.lock
+# Refresh both locks after changing pyproject.toml (needs the package index).
+LOCK := $(PY) -m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-find-links --no-emit-index-url --no-header
+lock: install-dev
+	$(LOCK) -o requirements/base.txt pyproject.toml
+	$(LOCK) --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml

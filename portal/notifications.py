@@ -153,6 +153,7 @@ def notifications_enqueue(ids: list[int]) -> bool:
     except Exception as exc:  # a dead broker must not fail the event
         logger.warning("Could not queue notifications %s (%s); the sweep will retry.", ids, exc)
         return False
+    logger.info("Queued notifications %s", ids[:20] if len(ids) > 20 else ids)
     return True
 
 

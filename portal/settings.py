@@ -1,9 +1,11 @@
 """Settings of the portal, read from the environment only (12-factor).
 
-With nothing set, the embedded default applies: a SQLite file, Celery tasks
-run in-process, e-mail printed to the console, DEBUG on. Set DATABASE_URL
-and REDIS_URL for PostgreSQL and a real broker. With DEBUG=false the portal
-refuses to start until SECRET_KEY and ALLOWED_HOSTS are given.
+DEBUG is off unless DEBUG=true is set (`make run` and the tests set it). In
+debug mode with nothing else set, the embedded default applies: a SQLite
+file, Celery tasks run in-process, e-mail printed to the console. Set
+DATABASE_URL and REDIS_URL for PostgreSQL and a real broker. Without DEBUG the
+portal refuses to start until SECRET_KEY, ALLOWED_HOSTS and a shared cache
+(REDIS_URL or CACHE_URL) are given.
 """
 
 from pathlib import Path
@@ -12,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,13 +25,22 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- Secrets and hosts: no production default at all ----------------------
+# Production needs its own key, its host names and a cache that all web
+# processes share (login rate limits counted per process would let an
+# attacker multiply their attempts by the number of workers).
 _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not env.str(name, default="")]
+if not env.str("EMAIL_URL", default=""):
+    _missing.append("EMAIL_URL (for example smtp+tls://user:password@smtp.example.kz:587)")
+_shared_cache = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if not _shared_cache or _shared_cache.startswith(("locmem", "dummycache")):
+    _missing.append("REDIS_URL or CACHE_URL (a cache shared by every web process)")
 if not DEBUG and _missing:
     raise ImproperlyConfigured(
         "DEBUG is off, so the portal runs as production and needs "
-        + " and ".join(_missing)
+        + ", ".join(_missing)
         + " in the environment (for example SECRET_KEY=<50 random characters>, "
-        "ALLOWED_HOSTS=portal.example.kz). Refusing to start."
+        "ALLOWED_HOSTS=portal.example.kz, REDIS_URL=redis://127.0.0.1:6379/0). "
+        "Refusing to start. For development, set DEBUG=true (make run does)."
     )
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-only-for-debug-mode")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -50,12 +62,15 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_guid",
     "portal",
     "startups",
     "programs",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,8 +201,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- E-mail ---------------------------------------------------------------
 # EMAIL_URL examples: smtp+tls://user:password@smtp.example.kz:587,
-# smtp://127.0.0.1:1025, consolemail:// (the default).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# smtp://127.0.0.1:1025, consolemail:// (the default). Only the schemes below
+# are wired: any other (filemail://, a typo) stops the start instead of
+# failing at the first e-mail a founder triggers.
+EMAIL_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "dummymail")
+_email_url = env.str("EMAIL_URL", default="consolemail://")
+if _email_url.split("://", 1)[0] not in EMAIL_SCHEMES or "://" not in _email_url:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL has an unsupported scheme ({_email_url.split('://', 1)[0]!r}); "
+        f"use one of {', '.join(s + '://' for s in EMAIL_SCHEMES)}."
+    )
+_email = env.email_url_config(_email_url)
 _smtp_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
@@ -263,29 +287,118 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Cache ----------------------------------------------------------------
-if REDIS_URL:
+# CACHE_URL wins, then REDIS_URL; an in-process cache only in development.
+_cache_url = env.str("CACHE_URL", default="") or REDIS_URL
+if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            "LOCATION": _cache_url,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+elif _cache_url:
+    CACHES = {"default": env.cache_url_config(_cache_url)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Security in production -----------------------------------------------
 if not DEBUG:
+    # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+    # A year, subdomains included; preload is a commitment to the browsers'
+    # list that the operator makes knowingly (SECURE_HSTS_PRELOAD=true).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy warns when preload is off; off is the deliberate default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# --- Health -----------------------------------------------------------------
+# /healthz answers 503 when a due e-mail has waited longer than this (no
+# worker consuming, or no beat); details only with this token or on loopback.
+HEALTHZ_OUTBOX_MAX_AGE = env.int("HEALTHZ_OUTBOX_MAX_AGE", default=300)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
+# --- Errors: Sentry when configured, else mail to ADMINS --------------------
+# ADMINS: comma-separated addresses that receive error reports by e-mail
+# (only when SENTRY_DSN is not set).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+ADMINS = [] if SENTRY_DSN else env.list("ADMINS", default=[])
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration as SentryCeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), SentryCeleryIntegration()],
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
+
+# --- Logs -----------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=json), readable text in
+# development. Every line carries the request id (django-guid, also passed to
+# the Celery tasks a request queues) and, inside a worker, the task id, so an
+# e-mail can be followed from the founder's click to the SMTP server's answer.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "task_id": {"()": "portal.logs.TaskIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s %(task_id)s",
+            "rename_fields": {
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s [%(correlation_id)s %(task_id)s] %(name)s: "
+            "%(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "task_id"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"] if ADMINS else ["console"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "django_guid": {"level": "WARNING"},
+    },
 }

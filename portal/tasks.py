@@ -81,6 +81,7 @@ def deliver(notification_id: int, mailer) -> str | None:
         row.sent_at = timezone.now()
         row.last_error = ""
         row.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+        logger.info("Notification %s (%s) accepted by the SMTP server", row.pk, row.kind)
         return "sent"
 
 

@@ -21,6 +21,9 @@ print(json.dumps({
     "acks_late": s.CELERY_TASK_ACKS_LATE,
     "serializer": s.CELERY_TASK_SERIALIZER,
     "hosts": s.ALLOWED_HOSTS,
+    "cache": s.CACHES["default"]["BACKEND"],
+    "hsts": [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD],
+    "log_format": s.LOG_FORMAT,
 }))
 """
 
@@ -34,8 +37,14 @@ def run_settings(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_settings_embedded_default_needs_no_server():
+def test_settings_debug_is_off_unless_asked_for():
     result = run_settings()
+    assert result.returncode != 0
+    assert "DEBUG is off, so the portal runs as production" in result.stderr
+
+
+def test_settings_embedded_default_needs_no_server():
+    result = run_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["debug"] is True
@@ -49,6 +58,7 @@ def test_settings_embedded_default_needs_no_server():
 
 def test_settings_database_and_redis_urls_select_postgres_and_broker():
     result = run_settings(
+        DEBUG="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
         REDIS_URL="redis://127.0.0.1:6379/3",
         EMAIL_URL="smtp://127.0.0.1:2525",
@@ -68,22 +78,65 @@ def test_settings_database_and_redis_urls_select_postgres_and_broker():
     }
 
 
-def test_settings_production_refuses_to_start_without_secret_key_and_hosts():
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "portal.example.kz",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.kz:587",
+}
+
+
+def _without(*names: str) -> dict:
+    return {k: v for k, v in PRODUCTION.items() if k not in names}
+
+
+def test_settings_production_refuses_to_start_without_anything():
     result = run_settings(DEBUG="false")
     assert result.returncode != 0
-    assert "SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+    assert "needs SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL" in result.stderr
+    assert "REDIS_URL or CACHE_URL" in result.stderr
     assert "Refusing to start" in result.stderr
 
 
 def test_settings_production_refuses_without_allowed_hosts_only():
-    result = run_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    result = run_settings(**_without("ALLOWED_HOSTS"))
     assert result.returncode != 0
-    assert "needs ALLOWED_HOSTS" in result.stderr
+    assert "needs ALLOWED_HOSTS in the environment" in result.stderr
 
 
-def test_settings_production_starts_with_secret_key_and_hosts():
-    result = run_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.kz")
+def test_settings_production_refuses_a_per_process_cache():
+    for cache in ({}, {"CACHE_URL": "locmem://"}):
+        result = run_settings(**_without("REDIS_URL"), **cache)
+        assert result.returncode != 0
+        assert "needs REDIS_URL or CACHE_URL (a cache shared by every web process)" in result.stderr
+
+
+def test_settings_production_refuses_unsupported_email_scheme():
+    for url in ("filemail:///tmp/mail", "memorymail://", "smtp.example.kz"):
+        result = run_settings(**{**PRODUCTION, "EMAIL_URL": url})
+        assert result.returncode != 0
+        assert "EMAIL_URL has an unsupported scheme" in result.stderr
+
+
+def test_settings_production_starts_with_its_variables():
+    result = run_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["debug"] is False
     assert values["hosts"] == ["portal.example.kz"]
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["hsts"] == [31536000, True, False]
+    assert values["log_format"] == "json"
+    assert values["email_options"]["use_tls"] is True
+
+
+def test_settings_production_cache_url_without_redis():
+    result = run_settings(
+        **_without("REDIS_URL"), CACHE_URL="redis://127.0.0.1:6379/5", SECURE_HSTS_SECONDS="60"
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["eager"] is True  # a cache is not a broker
+    assert values["hsts"][0] == 60
