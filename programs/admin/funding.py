@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline, validate_single_line
+from programs.admin.base import ServiceAddAdminMixin
 from programs.models import Award, Disbursement, Tranche
 from programs.rules import is_program_manager
 from programs.services import funding as services
@@ -60,7 +61,7 @@ class ReverseForm(forms.Form):
     )
 
 
-class ManagerOnlyAdmin(admin.ModelAdmin):
+class ManagerOnlyAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_program_manager(request.user)
 
@@ -120,7 +121,7 @@ class AwardAdmin(ManagerOnlyAdmin):
     date_hierarchy = "agreement_date"
     inlines = [TrancheInline]
     form = AwardAddForm
-    readonly_fields = [
+    change_fields = [
         "application",
         "program",
         "amount",
@@ -134,9 +135,6 @@ class AwardAdmin(ManagerOnlyAdmin):
         "created_at",
     ]
     change_list_template = "admin/programs/award/change_list.html"
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else []
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -296,6 +294,17 @@ class DisbursementAdmin(ManagerOnlyAdmin):
     ]
     date_hierarchy = "paid_on"
     form = DisbursementAddForm
+    change_fields = [
+        "award",
+        "tranche",
+        "amount",
+        "paid_on",
+        "reference",
+        "reverses",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
     show_full_result_count = False
 
     def has_add_permission(self, request):

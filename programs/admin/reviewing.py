@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from programs import selectors
+from programs.admin.base import ServiceAddAdminMixin
 from programs.forms_reviewing import (
     AssignmentAddForm,
     ConflictAdminForm,
@@ -44,7 +45,7 @@ def reviewer_queue_panel(request):
 admin.site.add_index_panel(reviewer_queue_panel)
 
 
-class ReviewerScopedAdmin(admin.ModelAdmin):
+class ReviewerScopedAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
     """Managers see every row; reviewers only their own; anyone else nothing."""
 
     reviewer_path = "reviewer"
@@ -62,6 +63,13 @@ class ReviewerScopedAdmin(admin.ModelAdmin):
         if not self.get_queryset(request).filter(pk=object_id).exists():
             raise Http404
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history names the staff who acted: the managers' page alone,
+        # refused alike whether the id exists or not.
+        if not is_program_manager(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
@@ -86,7 +94,7 @@ class AssignmentAdmin(ReviewerScopedAdmin):
     list_select_related = ["program", "application__startup", "reviewer", "review"]
     show_full_result_count = False
     form = AssignmentAddForm
-    readonly_fields = [
+    change_fields = [
         "program",
         "application",
         "reviewer",
@@ -115,9 +123,6 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         if not is_program_manager(request.user):
             queryset = queryset.filter(status="active")
         return queryset
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else []
 
     def has_add_permission(self, request):
         return is_program_manager(request.user)
@@ -394,6 +399,7 @@ class ConflictOfInterestAdmin(ReviewerScopedAdmin):
     search_fields = ["startup__name"]
     list_select_related = ["startup", "reviewer"]
     form = ConflictAdminForm
+    change_fields = ["startup", "reviewer", "reason", "declared_at"]
 
     def has_add_permission(self, request):
         return is_reviewer(request.user)
