@@ -8,11 +8,13 @@ queue this way, so the portal need not know about reviewing.
 from collections.abc import Callable
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,43 @@ class PortalAdminSite(admin.AdminSite):
                 template, context = result
                 panels.append(render_to_string(template, context, request=request))
         return super().index(request, {**(extra_context or {}), "portal_panels": panels})
+
+    def get_urls(self):
+        # Django's "view on site" shortcut answers any staff user whether an
+        # object exists (redirect or 404); ours answers only for what the
+        # user may see in this admin.
+        guarded = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [
+            guarded if getattr(pattern, "name", None) == "view_on_site" else pattern
+            for pattern in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirect to the object's public page if this user may see the object here.
+
+        An object of an unregistered model, outside the model admin's queryset
+        for this user, without view permission on it, or without a page of
+        its own gets the same bare 404 as an id that does not exist.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None or not model_admin.view_on_site:
+            raise Http404
+        obj = model_admin.get_object(request, unquote(object_id))
+        if (
+            obj is None
+            or not model_admin.has_view_or_change_permission(request, obj)
+            or not hasattr(obj, "get_absolute_url")
+        ):
+            raise Http404
+        return shortcut(request, content_type_id, obj.pk)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class UserLanguageMiddleware:
@@ -22,3 +23,24 @@ class UserLanguageMiddleware:
                 translation.activate(lang)
                 request.LANGUAGE_CODE = lang
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in user is shown may be kept by a browser or a proxy cache.
+
+    Founders' pages show applications and money; the admin shows scores,
+    decisions and payments. Every response to a signed-in user says
+    `Cache-Control: private, no-store` (added to what the view set, e.g. the
+    admin's never_cache), so the back button on a shared computer or a
+    caching proxy does not replay them. Anonymous pages keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
