@@ -28,6 +28,7 @@ from tests.factories import (
     reviewer,
     submitted_application,
 )
+from tests.mfa_helpers import current_code, give_totp
 
 pytestmark = pytest.mark.browser
 
@@ -144,11 +145,16 @@ def _program_under_review(tmp_path, settings, *, submitting: tuple[str, ...]):
 
 
 def _admin_login(context, user):
+    """Staff sign in through allauth's form, then with their authenticator code."""
     page = context.new_page()
     page.goto("/admin/login/")
-    page.fill("#id_username", user.email)
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/$"))
+    page.fill("#id_login", user.email)
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    page.fill("#id_code", current_code(give_totp(user)))
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     return page
 
