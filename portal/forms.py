@@ -25,3 +25,26 @@ def _current_language() -> str:
 
     code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for its password (rate-limited like a login)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        from allauth.account.adapter import get_adapter
+
+        password = self.cleaned_data["password"]
+        # allauth's check counts failures in ACCOUNT_RATE_LIMITS["login_failed"].
+        if not get_adapter().reauthenticate(self.user, password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
