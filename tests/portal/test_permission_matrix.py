@@ -545,3 +545,224 @@ def test_view_on_site_link_only_where_it_leads_somewhere(world, role):
             assert client.get(link).status_code == 302, (key, link)
     # Managers open startups, applications, invitations and programs: the links are there.
     assert (links > 0) == (role == "manager")
+
+
+# --- State-changing POSTs: a role without permission is refused and nothing changes ---
+
+
+def snapshot() -> tuple:
+    """Every row a refused POST could have touched, in a comparable form."""
+    from django.contrib.auth import get_user_model
+
+    from portal.models import AuditEntry, Notification
+    from programs.models import (
+        Assignment,
+        Award,
+        ConflictOfInterest,
+        Disbursement,
+        Program,
+        Review,
+        Score,
+        Tranche,
+    )
+    from startups.models import Application, Invitation, Membership, Startup
+
+    def rows(queryset, *fields):
+        return list(queryset.order_by("pk").values_list("pk", *fields))
+
+    return (
+        rows(Application.objects, "status", "problem", "requested_amount", "version"),
+        rows(Startup.objects, "name"),
+        rows(Membership.objects, "user_id", "role"),
+        rows(Invitation.objects, "email", "revoked_at", "accepted_at"),
+        rows(Program.objects, "status", "name", "committed"),
+        rows(Award.objects, "amount", "status"),
+        rows(Tranche.objects, "amount", "planned_date", "milestone"),
+        rows(Disbursement.objects, "amount"),
+        rows(Assignment.objects, "reviewer_id", "status"),
+        rows(Review.objects, "status", "note_for_managers"),
+        rows(Score.objects, "value", "comment"),
+        rows(ConflictOfInterest.objects, "reviewer_id", "startup_id"),
+        rows(get_user_model().objects, "email", "is_staff", "is_superuser", "is_active"),
+        Notification.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def _posts(w):
+    """(url name, object, data, {role: expected}) for a representative set of writes."""
+    b = w.application_b
+    c1, c2 = list(w.program.criteria.order_by("pk"))
+    second_tranche = w.award.tranches.order_by("sequence").last()
+    review = {f"score_{c1.pk}": "1", f"score_{c2.pk}": "1", "submit": "1", "note": "HIJACK"}
+    return [
+        (
+            "startups:application_edit",
+            "application_a",
+            {"problem": "HIJACK"},
+            {"founder_b": 404, "reviewer_a": 404, "manager": 404},
+        ),
+        (
+            "startups:application_withdraw",
+            "application_a",
+            {"note": "HIJACK"},
+            {"anonymous": LOGIN, "founder_b": 404, "reviewer_a": 404, "manager": 404},
+        ),
+        ("startups:application_submit", "application_a", {}, {"founder_b": 404, "superuser": 404}),
+        (
+            "startups:startup_edit",
+            "startup_a",
+            {"name": "HIJACK"},
+            {"founder_b": 404, "reviewer_a": 404, "manager": 404},
+        ),
+        (
+            "startups:invitation_create",
+            "startup_a",
+            {"email": "hijack@hijack.kz"},
+            {"anonymous": LOGIN, "founder_b": 404, "manager": 404},
+        ),
+        ("startups:invitation_revoke", None, {}, {"founder_b": 404, "reviewer_a": 404}),
+        ("startups:member_remove", None, {}, {"founder_b": 404, "manager": 404}),
+        ("account_data_delete", None, {"confirm": "DELETE"}, {"anonymous": LOGIN}),
+        (
+            "admin:programs_award_add",
+            None,
+            {"application": b.pk, "amount": "1000", "agreement_date": "2026-01-01"},
+            {"founder_a": ADMIN_LOGIN, "reviewer_a": 403},
+        ),
+        (
+            "admin:programs_award_schedule",
+            "award",
+            {
+                "tranche-TOTAL_FORMS": "1",
+                "tranche-INITIAL_FORMS": "0",
+                "tranche-0-amount": "1",
+                "tranche-0-planned_date": "2026-01-01",
+                "tranche-0-milestone": "HIJACK",
+            },
+            {"reviewer_a": 404, "founder_a": ADMIN_LOGIN},
+        ),
+        (
+            "admin:programs_disbursement_add",
+            None,
+            {
+                "tranche": second_tranche.pk,
+                "amount": "1",
+                "paid_on": "2026-03-01",
+                "reference": "HIJACK",
+            },
+            {"reviewer_a": 403, "founder_b": ADMIN_LOGIN},
+        ),
+        (
+            "admin:programs_disbursement_reverse",
+            "disbursement",
+            {"note": "HIJACK"},
+            {"reviewer_a": 404, "reviewer_free": 404},
+        ),
+        (
+            "admin:programs_disbursement_delete",
+            "disbursement",
+            {"post": "yes"},
+            {"manager": 403, "superuser": 403},
+        ),
+        ("admin:programs_award_delete", "award", {"post": "yes"}, {"superuser": 403}),
+        (
+            "admin:programs_program_board",
+            "program",
+            {"decision": "selected", "ids": [b.pk], "note": "HIJACK"},
+            {"reviewer_a": 404, "founder_a": ADMIN_LOGIN},
+        ),
+        (
+            "admin:programs_program_finalise",
+            "program",
+            {"undecided": "rejected"},
+            {"reviewer_a": 404, "reviewer_conflict": 404},
+        ),
+        (
+            "admin:programs_program_suggest",
+            "program",
+            {"accept": "1", "ids": [b.pk]},
+            {"reviewer_free": 404},
+        ),
+        ("admin:programs_program_progress", "program", {"remind": "1"}, {"reviewer_a": 404}),
+        ("admin:programs_program_change", "program", {"name": "HIJACK"}, {"reviewer_a": 403}),
+        (
+            "admin:programs_assignment_add",
+            None,
+            {"application": b.pk, "reviewer": w.users["reviewer_free"].pk},
+            {"reviewer_a": 403, "founder_b": ADMIN_LOGIN},
+        ),
+        # Someone else's review: not found for another reviewer; a manager reads only.
+        (
+            "admin:programs_assignment_review",
+            "assignment_a",
+            review,
+            {"reviewer_free": 404, "reviewer_conflict": 404, "manager": 404, "superuser": 404},
+        ),
+        (
+            "admin:programs_assignment_conflict",
+            "assignment_a",
+            {"reason": "HIJACK"},
+            {"reviewer_free": 404, "manager": 404},
+        ),
+        (
+            "admin:programs_conflictofinterest_add",
+            None,
+            {"startup": w.startup_b.pk, "reason": "HIJACK"},
+            {"manager": 403},
+        ),
+        (
+            "admin:programs_review_changelist",
+            None,
+            {"action": "reopen", "_selected_action": [w.review_other.pk], "index": "0"},
+            {"reviewer_a": 200},
+        ),
+        (
+            "admin:portal_user_change",
+            "founder_a",
+            {"email": w.users["founder_a"].email, "is_staff": "on", "is_superuser": "on"},
+            {"manager": 403, "reviewer_a": 403},
+        ),
+        ("admin:startups_application_delete", "application_a", {"post": "yes"}, {"manager": 403}),
+    ]
+
+
+def _post_url(name, obj, w):
+    if name == "startups:invitation_revoke":
+        return reverse(name, args=[w.startup_a.pk, w.invitation.pk])
+    if name == "startups:member_remove":
+        return reverse(name, args=[w.startup_a.pk, w.membership_cofounder.pk])
+    if obj is None:
+        return reverse(name)
+    return reverse(name, args=[_object(w, obj).pk])
+
+
+POST_CASES = 26
+
+
+def test_post_case_list_is_what_the_parametrisation_runs(world):
+    assert len(_posts(world)) == POST_CASES
+
+
+@pytest.mark.parametrize("index", range(POST_CASES))
+def test_post_refused_and_nothing_changes(world, index):
+    name, obj, data, expected_by_role = _posts(world)[index]
+    url = _post_url(name, obj, world)
+    for role, expected in expected_by_role.items():
+        before = snapshot()
+        response = world.clients[role].post(url, data)
+        if isinstance(expected, str):
+            assert response.status_code == 302, (url, role, observed(response))
+            assert response["Location"].startswith(expected), (url, role)
+        else:
+            assert response.status_code == expected, (url, role, observed(response))
+        assert snapshot() == before, (url, role)
+
+
+def test_snapshot_sees_a_permitted_write(world):
+    """The same POST by the one role allowed to make it changes the snapshot."""
+    before = snapshot()
+    url = reverse("admin:programs_assignment_conflict", args=[world.assignment_a.pk])
+    response = world.clients["reviewer_a"].post(url, {"reason": "My cousin's company."})
+    assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
+    assert snapshot() != before
