@@ -31,7 +31,7 @@ $(PY):
 install: $(BASE_STAMP)
 
 $(BASE_STAMP): requirements/base.txt | $(PY)
-	@echo "==> Installing the portal's runtime packages (a first install downloads about 60 MB)"
+	@echo "==> Installing the portal's runtime packages (the first time takes about a minute)"
 	$(PIP_INSTALL) -r requirements/base.txt
 	@touch $(BASE_STAMP)
 
@@ -43,10 +43,13 @@ $(DEV_STAMP): requirements/dev.txt $(BASE_STAMP)
 	@touch $(DEV_STAMP)
 
 migrate: install
+	@echo "==> Migrating the database"
 	$(PY) manage.py migrate --no-input
 
 run: migrate
+	@echo "==> Loading the demo data (the first time, about 20 s)"
 	$(PY) manage.py seed_demo --if-empty
+	@echo "==> Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The database line comes first, before any install output.
