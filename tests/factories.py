@@ -1,11 +1,14 @@
 """factory_boy factories for the portal's models."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, StreamObject
 
 from portal.models import User
 from programs.models import Criterion, Program, ProgramStatus
@@ -104,10 +107,38 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = MembershipRole.MEMBER
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def make_pdf(pages: int = 1, *, password: str | None = None, padding: int = 0) -> bytes:
+    """A real PDF written by pypdf: blank pages, optionally encrypted or padded.
+
+    `padding` bytes of spaces go into the first page's content stream, to
+    reach an exact file size without breaking the file.
+    """
+    writer = PdfWriter()
+    for _number in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if padding:
+        content = StreamObject()
+        content.set_data(b" " * padding)
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(content)
+    if password is not None:
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A valid one-page PDF of exactly `size` bytes."""
+    padding = size - len(make_pdf())
+    for _attempt in range(4):  # the /Length digits shift the size a little
+        data = make_pdf(padding=padding)
+        if len(data) == size:
+            return data
+        padding += size - len(data)
+    raise AssertionError(f"no PDF of exactly {size} bytes")
+
+
+PDF_BYTES = make_pdf()
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
