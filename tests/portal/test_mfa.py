@@ -212,6 +212,10 @@ def test_staff_enrols_then_logs_in_with_totp_and_the_admin_works(client):
     response = client.post(ACTIVATE, {"code": current_code(secret)})
     assert (response.status_code, response["Location"]) == (302, "/accounts/2fa/recovery-codes/")
     assert Authenticator.objects.filter(user=boss).count() == 2
+    codes_page = client.get("/accounts/2fa/recovery-codes/").content.decode()
+    for code in recovery_codes(boss):
+        assert code in codes_page
+    assert "Continue to the administration" in codes_page
     assert client.get("/admin/").status_code == 200
 
     # Next time, the code is asked for at login.
