@@ -14,6 +14,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Startup)
 class StartupAdmin(admin.ModelAdmin):
+    # The founders' pages are for the team only (and an invitation's page
+    # would show its token): no "view on site" link for staff.
+    view_on_site = False
     list_display = ["name", "country", "region", "sector", "stage", "team_size", "created_at"]
     list_filter = ["country", "region", "sector", "stage"]
     search_fields = ["name", "bin", "registration_number", "memberships__user__email"]
@@ -35,6 +38,9 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    # The founders' pages are for the team only (and an invitation's page
+    # would show its token): no "view on site" link for staff.
+    view_on_site = False
     list_display = ["startup", "program", "status", "amount_display", "submitted_at"]
     list_filter = ["program", "status", "startup__sector", "startup__region"]
     search_fields = ["startup__name", "startup__bin"]
@@ -65,6 +71,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    # The founders' pages are for the team only (and an invitation's page
+    # would show its token): no "view on site" link for staff.
+    view_on_site = False
     list_display = ["email", "startup", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_select_related = ["startup"]
     search_fields = ["email", "startup__name"]

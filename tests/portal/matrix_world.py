@@ -215,6 +215,7 @@ def build_world() -> World:
         notification=Notification.objects.filter(recipient=u["reviewer_a"]).first()
         or Notification.objects.order_by("id").first(),
         application_ct=ContentType.objects.get_for_model(app_a),
+        program_ct=ContentType.objects.get_for_model(program),
         other_reviewer=other,
     )
     w.objects["authenticator"] = _authenticator(u["manager"])

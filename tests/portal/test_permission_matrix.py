@@ -230,7 +230,7 @@ EXPECTED = {
     "admin:logout": E("/admin/", "/admin/", 405, 405),  # POST only
     "admin/(?P<url>.*)$": A(404, 404),
     # Only what the user may open in the admin; otherwise as if it did not exist.
-    "admin:view_on_site": A(404, "http://testserver/applications/"),
+    "admin:view_on_site": A(404, "http://testserver/programs/matrix-program/"),
     "admin:auth_user_password_change": superuser_only(),
     "admin:programs_program_progress": managers(),
     "admin:programs_program_board": managers(),
@@ -313,14 +313,14 @@ def url_for(key: str, world) -> str:
     kwargs = {}
     for param in params:
         if param == "object_id" and name == "admin:view_on_site":
-            kwargs[param] = world.application_a.pk
+            kwargs[param] = world.program.pk
         elif param == "object_id":
             kwargs[param] = _object(world, ADMIN_OBJECTS[admin_model.group(1)]).pk
         elif param == "pk":
             kwargs[param] = _object(world, PK_OBJECTS[key]).pk
         else:
             kwargs[param] = {
-                "content_type_id": world.application_ct.pk,
+                "content_type_id": world.program_ct.pk,
                 "invitation_pk": world.invitation.pk,
                 "membership_pk": world.membership_cofounder.pk,
                 "token": world.invitation.token,
@@ -396,14 +396,12 @@ def _signed_in(world, role: str) -> Client:
 NO_STORE = "portal.middleware.NoStoreForSignedInMiddleware"
 
 
-@pytest.fixture(autouse=True)
-def _no_store_middleware(settings):
-    """The middleware as the settings will list it (a no-op once they do)."""
-    if NO_STORE not in settings.MIDDLEWARE:
-        middleware = list(settings.MIDDLEWARE)
-        at = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
-        middleware.insert(at, NO_STORE)
-        settings.MIDDLEWARE = middleware
+def test_no_store_middleware_is_installed():
+    from django.conf import settings
+
+    middleware = list(settings.MIDDLEWARE)
+    auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert middleware.index(NO_STORE) > auth
 
 
 def observed(response) -> int | str:
@@ -523,12 +521,19 @@ def test_view_on_site_answers_a_reviewer_as_for_a_missing_id(world):
 
 
 def test_view_on_site_leads_a_manager_to_the_object(world):
-    ct = world.application_ct.pk
-    response = world.clients["manager"].get(f"/admin/r/{ct}/{world.application_a.pk}/")
+    ct = world.program_ct.pk
+    response = world.clients["manager"].get(f"/admin/r/{ct}/{world.program.pk}/")
     assert response.status_code == 302
-    assert response["Location"] == f"http://testserver/applications/{world.application_a.pk}/"
+    assert response["Location"] == "http://testserver/programs/matrix-program/"
     missing = world.clients["manager"].get(f"/admin/r/{ct}/987654321/")
     assert missing.status_code == 404
+
+
+def test_view_on_site_never_leads_staff_to_a_founders_page(world):
+    """Applications, startups and invitations are the team's pages (and a token)."""
+    ct = world.application_ct.pk
+    response = world.clients["manager"].get(f"/admin/r/{ct}/{world.application_a.pk}/")
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("role", ["reviewer_a", "reviewer_free", "reviewer_conflict", "manager"])
@@ -543,7 +548,7 @@ def test_view_on_site_link_only_where_it_leads_somewhere(world, role):
         for link in re.findall(r'href="(/admin/r/\d+/[^"]+/)"', body(response)):
             links += 1
             assert client.get(link).status_code == 302, (key, link)
-    # Managers open startups, applications, invitations and programs: the links are there.
+    # Managers open programs, whose public page the link leads to.
     assert (links > 0) == (role == "manager")
 
 
