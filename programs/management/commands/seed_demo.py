@@ -1,5 +1,6 @@
 """Demo data for `make run`: programs, criteria and accounts to log in with."""
 
+import io
 import logging
 import random
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from portal.mfa import totp_enrol, totp_secret
 from programs.models import Assignment, Criterion, Program, ProgramStatus
@@ -60,10 +62,19 @@ CRITERIA = [
 COHORT_WORDS = ["Smart", "Green", "Steppe", "Qazaq", "Nomad", "Altai", "Caspian", "Silk", "Tien"]
 COHORT_NOUNS = ["Labs", "Robotics", "Health", "Agro", "Pay", "Mobility", "Learn", "Energy", "Data"]
 DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def _demo_pdf(pages: int = 3) -> bytes:
+    """A real, readable deck (blank A4 landscape pages), as the upload check wants."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=842, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+DEMO_PDF = _demo_pdf()
 S = ApplicationStatus
 DEMO_STARTUPS = [
     ("Qazaq Agro Cold", Region.TURKISTAN, Sector.AGRITECH, Stage.MVP, S.DRAFT),
