@@ -1,8 +1,11 @@
-"""Fixtures for browser tests: one headless Chromium per session, a fresh context per use.
+"""Fixtures for browser tests: one headless Chromium for this package, a fresh context per use.
 
 Playwright cannot download its own browser here, so Debian's Chromium is
 launched (override the path with CHROMIUM_PATH). Without it the tests are
 skipped, except under CI=true, where a missing browser is a failure.
+
+Screenshots go to a temporary directory unless SCREENSHOTS=1 (``make
+screenshots``) asks for the tracked ones in docs/screenshots/ to be rewritten.
 """
 
 import os
@@ -10,13 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an asyncio event loop running in the main thread
-# from the moment it starts until the session ends, and Django refuses ORM
-# calls from a thread with a running loop (SynchronousOnlyOperation). The
-# session-scoped browser outlives this package's tests, so the switch has to
-# be process-wide, set before any test touches the database.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,10 +27,31 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 900}
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package")
+def allow_async_unsafe() -> Iterator[None]:
+    """Let the ORM run while Playwright's event loop runs, for this package's tests only.
+
+    Playwright's sync API keeps an asyncio event loop running in the main
+    thread from the moment the browser starts until it closes, and Django
+    refuses ORM calls from a thread with a running loop
+    (SynchronousOnlyOperation). The browser lives as long as this package's
+    tests, so the switch is set for exactly that time and restored after:
+    every other test keeps Django's guard.
+    """
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(allow_async_unsafe):
     if not Path(CHROMIUM).exists():
         reason = f"needs Chromium at {CHROMIUM} (set CHROMIUM_PATH)"
         if IN_CI:
@@ -84,6 +101,13 @@ def page(new_context):
 
 
 @pytest.fixture
-def screenshot_dir() -> Path:
+def screenshot_dir(tmp_path) -> Path:
+    """docs/screenshots/ when SCREENSHOTS=1 (``make screenshots``), else a temporary directory.
+
+    The pages are rendered and captured either way; only the tracked files
+    are left alone on an ordinary test run.
+    """
+    if os.environ.get("SCREENSHOTS") != "1":
+        return tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
