@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.models import AuditEntry, Notification, NotificationKind
-from programs.models import Award, Disbursement, Program, Tranche
+from programs.models import Award, Disbursement, Tranche
 from programs.models.funding import LedgerImmutable
 from programs.services import funding as services
 from programs.services.selection import application_decide
 from startups.enums import ApplicationStatus as S
+from startups.models import Program
 from tests.factories import (
     ProgramFactory,
     StartupFactory,
@@ -292,12 +293,18 @@ def test_other_founder_cannot_see_the_award(client, award):
 
 # --- Property: random sequences never pass a limit; balances equal the entries ---
 
+# A payment's amount: whole tenge, or exactly what the tranche has left, or one
+# tiyn more than that (the boundaries a random integer almost never hits).
+payment_amounts = st.one_of(
+    st.integers(min_value=1, max_value=7_000_000),
+    st.sampled_from(["left", "over"]),
+)
 operations = st.lists(
     st.tuples(
         st.sampled_from(["pay", "reverse"]),
         st.integers(min_value=0, max_value=1),  # which tranche
-        st.integers(min_value=1, max_value=7_000_000),  # amount in whole tenge
-        st.integers(min_value=0, max_value=20),  # which entry to reverse
+        payment_amounts,
+        st.integers(min_value=0, max_value=20),  # which payment to reverse
     ),
     max_size=25,
 )
@@ -308,34 +315,65 @@ operations = st.lists(
 )
 @given(steps=operations)
 def test_ledger_property_random_sequences(award, boss, steps):
+    """Every step is predicted by a model of the ledger: accepted or refused, and the totals.
+
+    A payment within the tranche's remainder (and so within the award: the
+    tranches add up to it) must be recorded; one past it must be refused and
+    change nothing. Reversing a payment must succeed once and be refused the
+    second time.
+    """
     tranches = list(award.tranches.order_by("sequence"))
-    for kind, which, amount, entry_index in steps:
-        try:
-            if kind == "pay":
-                services.disbursement_record(
-                    tranche=tranches[which],
-                    amount=Decimal(amount),
-                    paid_on=TODAY,
-                    reference="P",
-                    actor=boss,
-                )
+    assert sum(t.amount for t in tranches) == award.amount
+    paid = [Decimal(0) for _ in tranches]  # the model: paid per tranche
+    payments: list[tuple[Disbursement, int, bool]] = []  # (entry, tranche index, reversed?)
+    for kind, which, choice, entry_index in steps:
+        if kind == "pay":
+            left = tranches[which].amount - paid[which]
+            if choice == "left":
+                amount = left
+            elif choice == "over":
+                amount = left + Decimal("0.01")
             else:
-                payments = list(
-                    Disbursement.objects.filter(award=award, amount__gt=0).order_by("id")
+                amount = Decimal(choice)
+
+            def pay(amount=amount, which=which):
+                return services.disbursement_record(
+                    tranche=tranches[which], amount=amount, paid_on=TODAY, reference="P", actor=boss
                 )
-                if payments:
-                    services.disbursement_reverse(
-                        disbursement=payments[entry_index % len(payments)], actor=boss, note="n"
-                    )
-        except services.FundingRefused:
-            pass
+
+            if amount <= 0:
+                with pytest.raises(services.FundingRefused):
+                    pay()
+            elif amount <= left:
+                entry = pay()
+                assert (entry.tranche_id, entry.amount, entry.reverses_id) == (
+                    tranches[which].pk,
+                    amount,
+                    None,
+                )
+                paid[which] += amount
+                payments.append((entry, which, False))
+            else:
+                with pytest.raises(services.FundingRefused):
+                    pay()
+        elif payments:
+            position = entry_index % len(payments)
+            entry, index, reversed_already = payments[position]
+            if reversed_already:
+                with pytest.raises(services.FundingRefused):
+                    services.disbursement_reverse(disbursement=entry, actor=boss, note="n")
+            else:
+                reversal = services.disbursement_reverse(disbursement=entry, actor=boss, note="n")
+                assert (reversal.amount, reversal.reverses_id) == (-entry.amount, entry.pk)
+                paid[index] -= entry.amount
+                payments[position] = (entry, index, True)
         award.refresh_from_db()
-        assert 0 <= award.disbursed <= award.amount
+        assert award.disbursed == sum(paid)
         assert award.disbursed == services.award_balance(award)
-        for tranche in Tranche.objects.filter(award=award):
-            entries = sum(d.amount for d in tranche.disbursements.all())
-            assert 0 <= tranche.paid <= tranche.amount
-            assert tranche.paid == entries
+        stored = list(Tranche.objects.filter(award=award).order_by("sequence"))
+        assert [t.paid for t in stored] == paid
+        for tranche in stored:
+            assert tranche.paid == sum(d.amount for d in tranche.disbursements.all())
     # Clean up for the next example (the fixture is shared): reverse what is left.
     for entry in Disbursement.objects.filter(award=award, amount__gt=0, reversed_by__isnull=True):
         services.disbursement_reverse(disbursement=entry, actor=boss, note="reset")
