@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.validators import validate_multiline
 from programs.models import Assignment, ConflictOfInterest, Recommendation
 from programs.roles import REVIEWERS
-from programs.services.reviewing import REVIEWABLE, conflict_reason
+from programs.services.reviewing import REVIEWABLE, conflict_reason_for
 from startups.models import Application, Startup
 
 
@@ -96,7 +96,7 @@ class AssignmentAddForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("This reviewer was already assigned to this application.")
                 )
-            reason = conflict_reason(reviewer=reviewer, startup=application.startup)
+            reason = conflict_reason_for(reviewer=reviewer, startup=application.startup)
             if reason:
                 raise forms.ValidationError(
                     _("Conflict of interest: %(reason)s") % {"reason": reason}

@@ -1,29 +1,73 @@
-"""Permission predicates for reviewing (the `rules` package).
+"""Who may do what in reviewing, selection and funding (the `rules` package).
 
-The admin classes and views ask these; querysets apply the same boundary
-so a reviewer simply does not find what is not theirs (404).
+The one place for the programs app's permissions. Views, admin classes and
+services ask them by name: `user.has_perm("programs.manage_programs")` in
+views and admin, `portal.exceptions.permission_require` in services.
+Querysets apply the same boundary so a reviewer simply does not find what
+is not theirs (404). Every permission registered here is asked somewhere
+and tested (`tests/portal/test_rules_registry.py`).
 """
+
+from typing import Any
 
 import rules
 
+from programs.models import Review, ReviewStatus
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, is_in_group
 from startups.rules import is_application_staff, is_team_member
 
 
 @rules.predicate
-def is_program_manager(user) -> bool:
+def is_program_manager(user: Any) -> bool:
     return bool(
         user.is_authenticated and (user.is_superuser or is_in_group(user, PROGRAM_MANAGERS))
     )
 
 
 @rules.predicate
-def is_reviewer(user) -> bool:
+def is_reviewer(user: Any) -> bool:
     return is_in_group(user, REVIEWERS)
 
 
 @rules.predicate
-def is_assigned_reviewer(user, application) -> bool:
+def is_assignment_reviewer(user: Any, assignment: Any) -> bool:
+    """The reviewer the assignment is for."""
+    return bool(
+        user.is_authenticated and assignment is not None and assignment.reviewer_id == user.pk
+    )
+
+
+@rules.predicate
+def is_review_locked(user: Any, assignment: Any) -> bool:
+    """The assignment's review is submitted: nobody edits it until a manager reopens it."""
+    if assignment is None:
+        return False
+    return Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists()
+
+
+@rules.predicate
+def others_visible_before_submit(user: Any, assignment: Any) -> bool:
+    """The program lets reviewers see each other's scores before submitting their own."""
+    return bool(assignment is not None and assignment.program.reviewers_see_others_before_submit)
+
+
+# The manager gate: running programs, reviewing, selection, funding, reports.
+rules.add_perm("programs.manage_programs", is_program_manager)
+# The reviewer's admin pages (the queue, their own assignments and reviews).
+rules.add_perm("programs.review_applications", is_reviewer)
+# Declaring a conflict and scoring: only the assignment's own reviewer.
+rules.add_perm("programs.review_assignment", is_assignment_reviewer)
+rules.add_perm("programs.edit_review", is_assignment_reviewer & ~is_review_locked)
+# Other reviewers' scores: managers, a reviewer who has submitted their own,
+# or everyone assigned when the program says so.
+rules.add_perm(
+    "programs.see_other_reviews",
+    is_program_manager | is_review_locked | others_visible_before_submit,
+)
+
+
+@rules.predicate
+def is_assigned_reviewer(user: Any, application: Any) -> bool:
     if not user.is_authenticated or application is None:
         return False
     return application.assignments.filter(reviewer=user, status="active").exists()
@@ -33,4 +77,3 @@ def is_assigned_reviewer(user, application) -> bool:
 rules.set_perm(
     "startups.download_pitch_deck", is_team_member | is_application_staff | is_assigned_reviewer
 )
-rules.add_perm("programs.manage_reviewing", is_program_manager)

@@ -1,52 +1,44 @@
-"""A program's own status: draft → open → reviewing → decided → closed."""
+"""A program's own status: draft → open → reviewing → decided → closed.
 
-from django.db import transaction
+`program_set_status` is the only writer of `Program.status` (the admin form
+does not offer the field; the admin actions call this service). The table
+is `programs.states.PROGRAM_TRANSITIONS`; the move is locked and audited by
+`portal.transitions.transition`.
+"""
+
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_record
-from portal.exceptions import DomainError
-from programs.models import Program, ProgramStatus
+from portal.exceptions import permission_require
+from portal.transitions import transition
+from programs.states import PROGRAM_MACHINE
+from startups.enums import ProgramStatus
+from startups.models import Program
 
 
-class ProgramStatusRefused(DomainError):
-    pass
+def program_set_status(*, program: Program, to: str, actor: Any) -> Program:
+    """Move a program along its table; nothing happens when it is already there.
+
+    Raises `portal.transitions.TransitionRefused` for a move the table does
+    not allow. The caller's `program` is updated in place.
+    """
+    transition(machine=PROGRAM_MACHINE, objects=[program], to=to, actor=actor)
+    return program
 
 
-PROGRAM_TRANSITIONS = {
-    ProgramStatus.DRAFT: {ProgramStatus.OPEN},
-    ProgramStatus.OPEN: {ProgramStatus.REVIEWING, ProgramStatus.DRAFT},
-    ProgramStatus.REVIEWING: {ProgramStatus.DECIDED},
-    ProgramStatus.DECIDED: {ProgramStatus.CLOSED},
-    ProgramStatus.CLOSED: set(),
-}
+def program_change_status(*, program: Program, to: str, actor: Any) -> Program:
+    """A manager moves the program (the admin actions): asked, then `program_set_status`."""
+    permission_require(
+        user=actor,
+        perm="programs.manage_programs",
+        obj=program,
+        message=_("Only program managers change a program's status."),
+    )
+    return program_set_status(program=program, to=to, actor=actor)
 
 
-def program_set_status(*, program: Program, to: str, actor) -> Program:
-    """Move a program along draft → open → reviewing → decided → closed."""
-    with transaction.atomic():
-        locked = Program.objects.select_for_update().get(pk=program.pk)
-        source, target = ProgramStatus(locked.status), ProgramStatus(to)
-        if source == target:
-            return locked
-        if target not in PROGRAM_TRANSITIONS[source]:
-            raise ProgramStatusRefused(
-                _("A program cannot go from “%(source)s” to “%(target)s”.")
-                % {"source": source.label, "target": target.label}
-            )
-        locked.status = target
-        locked.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="program.status",
-            obj=locked,
-            before={"status": source.value},
-            after={"status": target.value},
-        )
-    program.status = target
-    return locked
-
-
-def program_start_reviewing(*, program: Program, actor) -> None:
+def program_start_reviewing(*, program: Program, actor: Any) -> None:
     """Once the call has closed, the first assignment moves the program to reviewing."""
     if program.status == ProgramStatus.OPEN and not program.is_accepting():
         program_set_status(program=program, to=ProgramStatus.REVIEWING, actor=actor)

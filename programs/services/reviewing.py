@@ -4,33 +4,38 @@ Keyword-only services that run in one transaction, lock what they must,
 write the audit trail and queue notifications with the event.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+import rules
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.audit import audit_record
-from portal.exceptions import DomainError
+from portal.exceptions import DomainError, permission_require
 from portal.models import NotificationKind
 from portal.notifications import notification_create_for_users, notifications_create_many
+from portal.transitions import transition
 from programs.assignment import AssignmentProblem, NotEnoughReviewers, plan_assignments
 from programs.models import (
     Assignment,
     AssignmentStatus,
     ConflictOfInterest,
-    Program,
     Review,
     ReviewStatus,
     Score,
 )
 from programs.roles import REVIEWERS
-from programs.rules import is_program_manager
 from programs.services.programs import program_start_reviewing
+from programs.states import ASSIGNMENT_MACHINE, REVIEW_MACHINE
 from startups.enums import ApplicationStatus
-from startups.models import Application, Membership, Startup
+from startups.models import Application, Membership, Program, Startup
 from startups.workflow import applications_transition
 
 # Addresses at these domains belong to anyone: sharing one is no conflict.
@@ -61,8 +66,8 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
 
 
-class NotAllowed(DomainError):
-    pass
+MANAGE = "programs.manage_programs"
+REVIEW = "programs.review_assignment"
 
 
 class AssignmentRefused(DomainError):
@@ -77,7 +82,7 @@ def _domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
 
-def reviewers_pool(program: Program) -> list:
+def reviewers_pool(program: Program) -> list[Any]:
     """The active members of the Reviewers group, in a stable order."""
     User = get_user_model()
     return list(
@@ -85,62 +90,89 @@ def reviewers_pool(program: Program) -> list:
     )
 
 
-def conflict_reason(*, reviewer, startup: Startup, team_emails: list[str] | None = None) -> str:
-    """Why this reviewer must not review this startup; empty when they may."""
-    if team_emails is None:
-        team_emails = list(startup.memberships.values_list("user__email", flat=True))
-    if reviewer.email.lower() in {e.lower() for e in team_emails}:
+@dataclass(frozen=True)
+class TeamFacts:
+    """What the conflict rules read about one startup's team (lower-cased)."""
+
+    emails: frozenset[str]
+    domains: frozenset[str]
+
+    @classmethod
+    def of(cls, emails: Iterable[str]) -> "TeamFacts":
+        lowered = frozenset(e.lower() for e in emails)
+        return cls(emails=lowered, domains=frozenset(_domain(e) for e in lowered))
+
+
+def conflict_reason(*, reviewer_email: str, team: TeamFacts, declared: str | None) -> str:
+    """Why this reviewer must not review this startup; empty when they may.
+
+    The one statement of the conflict-of-interest rules, for hand
+    assignment (`conflict_reason_for`) and automatic assignment
+    (`_blocked_pairs`, per pair from preloaded facts): `declared` is the
+    reason of a conflict the reviewer declared for the startup, or None.
+    """
+    email = reviewer_email.lower()
+    if email in team.emails:
         return str(_("The reviewer is a member of the startup's team."))
-    domain = _domain(reviewer.email)
-    if domain not in PUBLIC_MAIL_DOMAINS and domain in {_domain(e) for e in team_emails}:
+    domain = _domain(email)
+    if domain not in PUBLIC_MAIL_DOMAINS and domain in team.domains:
         return str(
             _("The reviewer's e-mail domain (%(domain)s) is the same as a team member's.")
             % {"domain": domain}
         )
-    declared = ConflictOfInterest.objects.filter(reviewer=reviewer, startup=startup).first()
     if declared is not None:
-        return str(_("Declared by the reviewer: %(reason)s") % {"reason": declared.reason})
+        return str(_("Declared by the reviewer: %(reason)s") % {"reason": declared})
     return ""
 
 
-def _blocked_pairs(program: Program, reviewers: list, applications: list[Application]):
+def conflict_reason_for(*, reviewer: Any, startup: Startup) -> str:
+    """`conflict_reason` for one pair, its facts read from the database."""
+    team = TeamFacts.of(startup.memberships.values_list("user__email", flat=True))
+    declared = (
+        ConflictOfInterest.objects.filter(reviewer=reviewer, startup=startup)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return conflict_reason(reviewer_email=reviewer.email, team=team, declared=declared)
+
+
+def _blocked_pairs(
+    program: Program, reviewers: list[Any], applications: list[Application]
+) -> frozenset[tuple[int, int]]:
     """(application id, reviewer id) pairs that may not be assigned."""
     app_ids = [a.pk for a in applications]
-    startup_of = {a.pk: a.startup_id for a in applications}
+    startup_ids = {a.startup_id for a in applications}
     # Every pair seen before (active or released) is not assigned again.
     blocked = set(
         Assignment.objects.filter(application_id__in=app_ids).values_list(
             "application_id", "reviewer_id"
         )
     )
-    team = {}
-    for startup_id, email, user_id in Membership.objects.filter(
-        startup_id__in=set(startup_of.values())
-    ).values_list("startup_id", "user__email", "user_id"):
-        team.setdefault(startup_id, []).append((email.lower(), user_id))
-    declared = set(
-        ConflictOfInterest.objects.filter(
-            reviewer__in=reviewers, startup_id__in=set(startup_of.values())
-        ).values_list("startup_id", "reviewer_id")
+    emails: dict[int, list[str]] = {}
+    for startup_id, email in Membership.objects.filter(startup_id__in=startup_ids).values_list(
+        "startup_id", "user__email"
+    ):
+        emails.setdefault(startup_id, []).append(email)
+    teams = {startup_id: TeamFacts.of(emails.get(startup_id, ())) for startup_id in startup_ids}
+    declared = dict(
+        ((startup_id, reviewer_id), reason)
+        for startup_id, reviewer_id, reason in ConflictOfInterest.objects.filter(
+            reviewer__in=reviewers, startup_id__in=startup_ids
+        ).values_list("startup_id", "reviewer_id", "reason")
     )
-    by_domain: dict[str, list[int]] = {}
-    for reviewer in reviewers:
-        domain = _domain(reviewer.email)
-        if domain not in PUBLIC_MAIL_DOMAINS:
-            by_domain.setdefault(domain, []).append(reviewer.pk)
-    for app_id, startup_id in startup_of.items():
-        for email, user_id in team.get(startup_id, []):
-            blocked.add((app_id, user_id))
-            for reviewer_id in by_domain.get(_domain(email), []):
-                blocked.add((app_id, reviewer_id))
-    for startup_id, reviewer_id in declared:
-        for app_id, sid in startup_of.items():
-            if sid == startup_id:
-                blocked.add((app_id, reviewer_id))
+    for application in applications:
+        team = teams[application.startup_id]
+        for reviewer in reviewers:
+            if conflict_reason(
+                reviewer_email=reviewer.email,
+                team=team,
+                declared=declared.get((application.startup_id, reviewer.pk)),
+            ):
+                blocked.add((application.pk, reviewer.pk))
     return frozenset(blocked)
 
 
-def _start_review(applications: list[Application], actor) -> None:
+def _start_review(applications: list[Application], actor: Any) -> None:
     """Submitted applications that got reviewers are now under review."""
     waiting = [a for a in applications if a.status == ApplicationStatus.SUBMITTED]
     if waiting:
@@ -179,10 +211,11 @@ def _notify_assigned(assignments: list[Assignment]) -> None:
     )
 
 
-def assignment_create(*, application: Application, reviewer, actor) -> Assignment:
+def assignment_create(*, application: Application, reviewer: Any, actor: Any) -> Assignment:
     """A manager assigns a reviewer by hand."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers assign reviewers."))
+    permission_require(
+        user=actor, perm=MANAGE, message=_("Only program managers assign reviewers.")
+    )
     with transaction.atomic():
         application = (
             Application.objects.select_for_update()
@@ -199,7 +232,7 @@ def assignment_create(*, application: Application, reviewer, actor) -> Assignmen
             raise AssignmentRefused(
                 _("%(name)s was already assigned to this application.") % {"name": reviewer}
             )
-        reason = conflict_reason(reviewer=reviewer, startup=application.startup)
+        reason = conflict_reason_for(reviewer=reviewer, startup=application.startup)
         if reason:
             raise AssignmentRefused(
                 _("%(name)s has a conflict of interest: %(reason)s")
@@ -224,7 +257,7 @@ def assignment_create(*, application: Application, reviewer, actor) -> Assignmen
 
 
 def assignments_auto(
-    *, program: Program, actor, applications: list[int] | None = None
+    *, program: Program, actor: Any, applications: list[int] | None = None
 ) -> list[Assignment]:
     """Fill every gap: each submitted application gets the program's number of reviewers.
 
@@ -232,8 +265,10 @@ def assignments_auto(
     only fills new gaps. Raises AssignmentRefused, assigning nothing, when
     there are not enough eligible reviewers.
     """
-    if actor is not None and not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers assign reviewers."))
+    if actor is not None:  # None: the system reassigning after a declared conflict
+        permission_require(
+            user=actor, perm=MANAGE, message=_("Only program managers assign reviewers.")
+        )
     with transaction.atomic():
         # One automatic assignment per program at a time.
         program = Program.objects.select_for_update().get(pk=program.pk)
@@ -310,7 +345,7 @@ def assignments_auto(
     return created
 
 
-def conflict_declare(*, assignment: Assignment, reviewer, reason: str) -> Assignment | None:
+def conflict_declare(*, assignment: Assignment, reviewer: Any, reason: str) -> Assignment | None:
     """The reviewer declares a conflict: release, record why, reassign the application.
 
     Returns the replacement assignment, or None when no eligible reviewer is
@@ -325,29 +360,26 @@ def conflict_declare(*, assignment: Assignment, reviewer, reason: str) -> Assign
             .select_related("application__startup", "program")
             .get(pk=assignment.pk)
         )
-        if assignment.reviewer_id != reviewer.pk:
-            raise NotAllowed(_("This is not your assignment."))
+        permission_require(
+            user=reviewer, perm=REVIEW, obj=assignment, message=_("This is not your assignment.")
+        )
         if assignment.status != AssignmentStatus.ACTIVE:
             raise ReviewRefused(_("This assignment was already released."))
         if Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).exists():
             raise ReviewRefused(
                 _("You already submitted this review; ask a manager to reopen it first.")
             )
-        assignment.status = AssignmentStatus.RELEASED
-        assignment.released_at = timezone.now()
-        assignment.release_reason = reason
-        assignment.conflict = True
-        assignment.save(update_fields=["status", "released_at", "release_reason", "conflict"])
+        transition(
+            machine=ASSIGNMENT_MACHINE,
+            objects=[assignment],
+            to=AssignmentStatus.RELEASED,
+            actor=reviewer,
+            note=reason,
+            values={"released_at": timezone.now(), "release_reason": reason, "conflict": True},
+            audit_action="assignment.conflict",
+        )
         ConflictOfInterest.objects.get_or_create(
             reviewer=reviewer, startup=assignment.application.startup, defaults={"reason": reason}
-        )
-        audit_record(
-            actor=reviewer,
-            action="assignment.conflict",
-            obj=assignment,
-            before={"status": "active"},
-            after={"status": "released"},
-            note=reason,
         )
         try:
             replacement = assignments_auto(
@@ -360,7 +392,9 @@ def conflict_declare(*, assignment: Assignment, reviewer, reason: str) -> Assign
     return replacement[0] if replacement else None
 
 
-def conflict_declare_in_advance(*, reviewer, startup: Startup, reason: str) -> ConflictOfInterest:
+def conflict_declare_in_advance(
+    *, reviewer: Any, startup: Startup, reason: str
+) -> ConflictOfInterest:
     """Declared before any assignment: the reviewer is never given this startup."""
     reason = (reason or "").strip()
     if not reason:
@@ -395,7 +429,7 @@ def review_total(scores: list[tuple[int, Decimal, int, int]]) -> Decimal:
 def review_save(
     *,
     assignment: Assignment,
-    reviewer,
+    reviewer: Any,
     scores: dict[int, tuple[int | None, str]],
     recommendation: str,
     note: str,
@@ -406,12 +440,13 @@ def review_save(
         assignment = (
             Assignment.objects.select_for_update().select_related("program").get(pk=assignment.pk)
         )
-        if assignment.reviewer_id != reviewer.pk:
-            raise NotAllowed(_("This is not your assignment."))
+        permission_require(
+            user=reviewer, perm=REVIEW, obj=assignment, message=_("This is not your assignment.")
+        )
         if assignment.status != AssignmentStatus.ACTIVE:
             raise ReviewRefused(_("This assignment was released; it cannot be reviewed."))
         review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-        if review.status == ReviewStatus.SUBMITTED:
+        if not rules.has_perm("programs.edit_review", reviewer, assignment):
             raise ReviewRefused(_("This review is submitted and locked; a manager can reopen it."))
         criteria = list(assignment.program.criteria.all())
         problems = []
@@ -453,28 +488,24 @@ def review_save(
         )
         review.recommendation = recommendation
         review.note_for_managers = (note or "").strip()
-        fields = ["recommendation", "note_for_managers", "updated_at"]
+        review.save(update_fields=["recommendation", "note_for_managers", "updated_at"])
         if submit:
             by_id = {c.pk: c for c in criteria}
-            review.total = review_total(
+            total = review_total(
                 [
                     (clean[cid][0], by_id[cid].weight, by_id[cid].scale_min, by_id[cid].scale_max)
                     for cid in by_id
                 ]
             )
-            review.status = ReviewStatus.SUBMITTED
-            review.submitted_at = timezone.now()
-            fields += ["total", "status", "submitted_at"]
-        review.save(update_fields=fields)
-        if submit:
-            audit_record(
+            transition(
+                machine=REVIEW_MACHINE,
+                objects=[review],
+                to=ReviewStatus.SUBMITTED,
                 actor=reviewer,
-                action="review.submit",
-                obj=review,
-                before={"status": "draft"},
-                after={
-                    "status": "submitted",
-                    "total": str(review.total),
+                values={"total": total},
+                audit_action="review.submit",
+                audit_after={
+                    "total": str(total),
                     "recommendation": review.recommendation,
                     "scores": {str(cid): v for cid, (v, _c) in clean.items()},
                 },
@@ -482,35 +513,31 @@ def review_save(
     return review
 
 
-def review_reopen(*, review: Review, actor, note: str = "") -> Review:
+def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
     """A manager unlocks a submitted review for its reviewer (recorded)."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers can reopen a review."))
+    permission_require(
+        user=actor, perm=MANAGE, message=_("Only program managers can reopen a review.")
+    )
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
         if review.status != ReviewStatus.SUBMITTED:
             raise ReviewRefused(_("Only a submitted review can be reopened."))
-        before = {"status": review.status, "total": str(review.total)}
-        review.status = ReviewStatus.DRAFT
-        review.total = None
-        review.submitted_at = None
-        review.reopened_count += 1
-        review.save(update_fields=["status", "total", "submitted_at", "reopened_count"])
-        audit_record(
+        transition(
+            machine=REVIEW_MACHINE,
+            objects=[review],
+            to=ReviewStatus.DRAFT,
             actor=actor,
-            action="review.reopen",
-            obj=review,
-            before=before,
-            after={"status": "draft"},
             note=note,
+            values={"reopened_count": F("reopened_count") + 1},
+            audit_action="review.reopen",
+            audit_before={"total": str(review.total)},
         )
     return review
 
 
-def reviewers_remind_overdue(*, program: Program, actor) -> int:
+def reviewers_remind_overdue(*, program: Program, actor: Any) -> int:
     """Notify every reviewer with an unsubmitted review past the deadline (once a day)."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers send reminders."))
+    permission_require(user=actor, perm=MANAGE, message=_("Only program managers send reminders."))
     from programs.selectors import reviewers_overdue
 
     today = timezone.localdate().isoformat()
@@ -525,7 +552,9 @@ def reviewers_remind_overdue(*, program: Program, actor) -> int:
     return sent
 
 
-def reviewers_remind(*, program: Program, kind: str, event_key: str, reviewers) -> int:
+def reviewers_remind(
+    *, program: Program, kind: str, event_key: str, reviewers: Iterable[tuple[Any, int]]
+) -> int:
     """One reminder per (reviewer, open count); an event key already used sends nothing."""
     with transaction.atomic():
         created = []

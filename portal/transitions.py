@@ -1,0 +1,174 @@
+"""The one way a status changes: a table of allowed moves per stateful noun.
+
+Every stateful noun (application, program, assignment, review, award)
+declares a `StateMachine`: its model, its status enum, the table of allowed
+moves, the audit action, and optionally a history-row builder and hooks
+queued after commit. `transition` is the only writer of a `status` field:
+it locks the rows (in primary-key order, so two bulk moves cannot
+deadlock), refuses the whole batch if one move is not in the table, leaves
+rows already at the target alone, writes only the named fields, records a
+history row (where the noun has a history table) and an audit entry per
+moved row, and queues the machine's hooks with `transaction.on_commit`.
+
+A single move is the bulk path with one item. This module imports no app:
+each app builds its machine in its own code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.expressions import Combinable
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audit_entry, audit_record_many
+from portal.exceptions import DomainError
+
+
+class TransitionRefused(DomainError):
+    """A move the noun's table does not allow."""
+
+
+@dataclass
+class Move:
+    """One row that moved: its object (updated in place), from, to, and its history row."""
+
+    obj: models.Model
+    source: str
+    target: str
+    at: datetime
+    history: models.Model | None = None
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """A stateful noun: the table of allowed moves and what a move records.
+
+    `fields_for(target, now)` gives the other fields set with a move to
+    `target` (for example `submitted_at`); `history(moves, actor, note)`
+    returns one unsaved history row per move (bulk-created); each of `after_commit`
+    receives the list of moves once the transaction has committed.
+    """
+
+    model: type[models.Model]
+    states: type[models.TextChoices]
+    table: Mapping[str, frozenset[str]]
+    audit_action: str
+    refused_message: str = field(
+        default=_("It cannot go from “%(source)s” to “%(target)s”."),  # type: ignore[arg-type]
+    )
+    status_field: str = "status"
+    fields_for: Callable[[str, datetime], dict[str, Any]] | None = None
+    history: Callable[[list[Move], Any, str], list[models.Model]] | None = None
+    after_commit: tuple[Callable[[list[Move]], None], ...] = ()
+
+    def __post_init__(self) -> None:
+        missing = set(self.states) - set(self.table)
+        if missing:
+            raise ValueError(f"{self.model.__name__}: no row for {sorted(missing)}")
+
+    def allows(self, source: str, target: str) -> bool:
+        return self.states(target) in self.table[self.states(source)]
+
+    def allowed_targets(self, source: str) -> frozenset[str]:
+        return self.table[self.states(source)]
+
+
+def transition(
+    *,
+    machine: StateMachine,
+    objects: Sequence[models.Model],
+    to: str,
+    actor: Any,
+    note: str = "",
+    values: Mapping[str, Any] | None = None,
+    audit_before: Mapping[str, Any] | None = None,
+    audit_after: Mapping[str, Any] | None = None,
+    audit_action: str = "",
+) -> list[Move]:
+    """Move `objects` to `to`; returns the moves made (none for rows already there).
+
+    Raises TransitionRefused, moving nothing, when any move is not allowed.
+    `values` are further fields written with the move (plain values or
+    `F()` expressions); `audit_before` and `audit_after` add detail to each
+    audit entry, `audit_action` names it when the machine's name is too
+    general. The
+    caller's objects are updated in place.
+    """
+    states = machine.states
+    target = states(to)
+    status = machine.status_field
+    model = machine.model
+    with transaction.atomic():
+        current: dict[Any, str] = dict(
+            model._default_manager.select_for_update()
+            .filter(pk__in=[obj.pk for obj in objects])
+            .order_by("pk")
+            .values_list("pk", status)
+        )
+        moving = [obj for obj in objects if current[obj.pk] != target]
+        for obj in moving:
+            source = states(current[obj.pk])
+            if target not in machine.table[source]:
+                raise TransitionRefused(
+                    machine.refused_message % {"source": source.label, "target": target.label}
+                )
+        if not moving:
+            for obj in objects:
+                setattr(obj, status, target)
+            return []
+        now = timezone.now()
+        written: dict[str, Any] = {status: target}
+        for auto_now in _auto_now_fields(model):
+            written[auto_now] = now
+        if machine.fields_for is not None:
+            written.update(machine.fields_for(target, now))
+        written.update(values or {})
+        model._default_manager.filter(pk__in=[obj.pk for obj in moving]).update(**written)
+        _apply_in_place(moving, written)
+        for obj in objects:
+            setattr(obj, status, target)
+        moves = [
+            Move(obj=obj, source=current[obj.pk], target=target.value, at=now) for obj in moving
+        ]
+        if machine.history is not None:
+            rows = machine.history(moves, actor, note)
+            type(rows[0])._default_manager.bulk_create(rows, batch_size=1000)
+            for move, row in zip(moves, rows, strict=True):
+                move.history = row
+        audit_record_many(
+            [
+                audit_entry(
+                    actor=actor,
+                    action=audit_action or machine.audit_action,
+                    obj=move.obj,
+                    before={status: move.source, **(audit_before or {})},
+                    after={status: move.target, **(audit_after or {})},
+                    note=note,
+                )
+                for move in moves
+            ]
+        )
+        for hook in machine.after_commit:
+            transaction.on_commit(lambda hook=hook: hook(moves))
+    return moves
+
+
+def _auto_now_fields(model: type[models.Model]) -> list[str]:
+    # A queryset update does not touch auto_now fields; the move must.
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+def _apply_in_place(objects: Iterable[models.Model], written: Mapping[str, Any]) -> None:
+    expressions = [name for name, value in written.items() if isinstance(value, Combinable)]
+    for obj in objects:
+        for name, value in written.items():
+            if name not in expressions:
+                setattr(obj, name, value)
+        if expressions:
+            obj.refresh_from_db(fields=expressions)
