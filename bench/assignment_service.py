@@ -38,10 +38,10 @@ def main() -> None:
 
     from bench.notifications_throughput import _ensure_database
     from portal.models import Notification
-    from programs.models import Assignment, Program
+    from programs.models import Assignment
     from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
     from programs.services.reviewing import assignments_auto
-    from startups.models import Application, Membership, Startup
+    from startups.models import Application, Membership, Program, Startup
 
     _ensure_database()
     call_command("migrate", verbosity=0)

@@ -99,8 +99,7 @@ def _clean() -> None:
     """Remove an earlier run's rows (applications protect their program and startup)."""
     from django.contrib.auth import get_user_model
 
-    from programs.models import Program
-    from startups.models import Application, Startup
+    from startups.models import Application, Program, Startup
 
     Application.objects.filter(program__slug="bench-ranking").delete()
     Program.objects.filter(slug="bench-ranking").delete()
@@ -124,8 +123,8 @@ def _fill(count: int, reviewer_count: int):
     from django.db import transaction
     from django.utils import timezone
 
-    from programs.models import Assignment, Criterion, Program, Review
-    from startups.models import Application, Startup
+    from programs.models import Assignment, Review
+    from startups.models import Application, Criterion, Program, Startup
 
     rng = random.Random(1)  # noqa: S311 (benchmark data)
     User = get_user_model()

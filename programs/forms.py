@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Program
 from startups.enums import Country, Sector
+from startups.models import Program
 
 
 class ProgramAdminForm(forms.ModelForm):

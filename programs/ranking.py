@@ -41,9 +41,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, RowNumber
 
-from programs.models import Program, Review
+from programs.models import Review
 from startups.enums import ApplicationStatus as S
-from startups.models import Application
+from startups.models import Application, Program
 
 MIN_REVIEWS_TO_NORMALISE = 3
 

@@ -25,10 +25,10 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from programs.models import Award, Disbursement, Program
+from programs.models import Award, Disbursement
 from programs.ranking import SELECTED_STATES
 from startups.enums import Region, Sector
-from startups.models import Application
+from startups.models import Application, Program
 
 CENT = Decimal("0.01")
 

@@ -3,7 +3,8 @@
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from programs.models import Program, ProgramStatus
+from startups.enums import ProgramStatus
+from startups.models import Program
 
 
 def program_list_public(*, now=None) -> QuerySet[Program]:

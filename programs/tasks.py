@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from portal.models import NotificationKind
 from portal.notifications import notification_create_for_users
-from programs.models import Program
 from startups.enums import ApplicationStatus
-from startups.models import Application
+from startups.models import Application, Program
 
 # Each reminder is sent once per application and window: its event key
 # names both, so running the job twice (or daily) sends nothing twice.

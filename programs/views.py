@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from programs import selectors
-from programs.models import Program
+from startups.models import Program
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Reference lists for startup profiles: countries, regions, sectors, stages."""
+"""Reference lists for startup profiles (countries, regions, sectors, stages) and statuses."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,3 +82,13 @@ class ApplicationStatus(models.TextChoices):
     FUNDED = "funded", _("Funded")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProgramStatus(models.TextChoices):
+    """A program's life; moved only by `programs.services.program_set_status`."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    REVIEWING = "reviewing", _("Reviewing")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")

@@ -6,12 +6,10 @@ must, and raises a `DomainError` subclass with a message fit for the user.
 
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
@@ -20,7 +18,14 @@ from portal.models import NotificationKind
 from portal.money import format_money
 from portal.notifications import notification_create, notification_create_for_users
 from startups.enums import ApplicationStatus, MembershipRole
-from startups.models import TEXT_SECTIONS, Application, Invitation, Membership, Startup
+from startups.models import (
+    TEXT_SECTIONS,
+    Application,
+    Invitation,
+    Membership,
+    Program,
+    Startup,
+)
 from startups.workflow import application_record_creation, application_transition
 
 # --- Errors ---------------------------------------------------------------
@@ -193,7 +198,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
 # --- Applications ---------------------------------------------------------
 
 
-def application_start(*, startup: Startup, program, actor) -> tuple[Application, bool]:
+def application_start(*, startup: Startup, program: Program, actor) -> tuple[Application, bool]:
     """The startup's application to the program: the existing one, or a new draft."""
     existing = Application.objects.filter(startup=startup, program=program).first()
     if existing is not None:
@@ -299,47 +304,6 @@ def application_missing_sections(application: Application) -> list[Missing]:
     return missing
 
 
-def application_eligibility_problems(application: Application) -> list[str]:
-    """Each reason the startup may not apply to this program, in words."""
-    program, startup = application.program, application.startup
-    problems: list[str] = []
-    if startup.country not in program.eligible_countries:
-        problems.append(
-            _("Startups from %(country)s are not eligible for this program.")
-            % {"country": startup.get_country_display()}
-        )
-    if startup.team_size < program.min_team_size:
-        problems.append(
-            _("The program asks for a team of at least %(min)d; yours has %(size)d.")
-            % {"min": program.min_team_size, "size": startup.team_size}
-        )
-    if program.requires_legal_entity and not startup.has_legal_entity:
-        problems.append(
-            _(
-                "The program requires a registered legal entity: add your BIN (or "
-                "registration number) to the startup profile."
-            )
-        )
-    if program.sectors and startup.sector not in program.sectors:
-        problems.append(
-            _("The program does not fund the %(sector)s sector.")
-            % {"sector": startup.get_sector_display()}
-        )
-    amount = application.requested_amount
-    if amount is not None and amount > program.max_amount_per_project:
-        problems.append(
-            _("The requested amount is above the program's maximum of %(max)s.")
-            % {"max": format_money(program.max_amount_per_project, program.currency)}
-        )
-    return [str(p) for p in problems]
-
-
-def program_deadline_display(program) -> str:
-    """The closing time in the program's time zone, formatted for the active language."""
-    local = timezone.localtime(program.closes_at, ZoneInfo(program.timezone))
-    return f"{date_format(local, 'DATETIME_FORMAT')} ({program.timezone})"
-
-
 def application_submit(*, application: Application, actor) -> Application:
     """Submit a complete, eligible draft while the call is open."""
     with transaction.atomic():
@@ -353,12 +317,14 @@ def application_submit(*, application: Application, actor) -> Application:
         if not locked.program.is_accepting():
             raise CallClosed(
                 _("The call closed on %(deadline)s; applications can no longer be submitted.")
-                % {"deadline": program_deadline_display(locked.program)}
+                % {"deadline": locked.program.deadline_display()}
             )
         missing = application_missing_sections(locked)
         problems = [
             _("Missing: %(section)s.") % {"section": item.label} for item in missing
-        ] + application_eligibility_problems(locked)
+        ] + locked.program.eligibility_problems(
+            startup=locked.startup, requested_amount=locked.requested_amount
+        )
         if problems:
             raise SubmissionRefused(*problems)
         application_transition(application=locked, to=ApplicationStatus.SUBMITTED, actor=actor)

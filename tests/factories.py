@@ -11,9 +11,8 @@ from pypdf import PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from portal.models import User
-from programs.models import Criterion, Program, ProgramStatus
-from startups.enums import ApplicationStatus, MembershipRole
-from startups.models import Application, Membership, Startup
+from startups.enums import ApplicationStatus, MembershipRole, ProgramStatus
+from startups.models import Application, Criterion, Membership, Program, Startup
 
 PASSWORD = "correct-horse-battery-staple"
 

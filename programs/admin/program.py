@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
-from programs.models import Criterion, Program
 from programs.rules import is_program_manager
 from programs.services.reviewing import assignments_auto
+from startups.models import Criterion, Program
 
 
 class CriterionInline(admin.TabularInline):
@@ -91,16 +91,16 @@ class ProgramAdmin(admin.ModelAdmin):
 
         return [
             path(
-                "<int:pk>/progress/", view(program_progress_view), name="programs_program_progress"
+                "<int:pk>/progress/", view(program_progress_view), name="startups_program_progress"
             ),
-            path("<int:pk>/board/", view(selection.board_view), name="programs_program_board"),
+            path("<int:pk>/board/", view(selection.board_view), name="startups_program_board"),
             path(
-                "<int:pk>/suggest/", view(selection.suggest_view), name="programs_program_suggest"
+                "<int:pk>/suggest/", view(selection.suggest_view), name="startups_program_suggest"
             ),
             path(
                 "<int:pk>/finalise/",
                 view(selection.finalise_view),
-                name="programs_program_finalise",
+                name="startups_program_finalise",
             ),
         ] + super().get_urls()
 
@@ -125,9 +125,9 @@ class ProgramAdmin(admin.ModelAdmin):
     def progress_link(self, obj):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:programs_program_progress", args=[obj.pk]),
+            reverse("admin:startups_program_progress", args=[obj.pk]),
             _("Progress"),
-            reverse("admin:programs_program_board", args=[obj.pk]),
+            reverse("admin:startups_program_board", args=[obj.pk]),
             _("Selection board"),
         )
 

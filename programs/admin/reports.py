@@ -32,9 +32,10 @@ from openpyxl.utils import get_column_letter
 
 from portal.money import format_money
 from portal.validators import FORMULA_STARTS, export_text, spreadsheet_text
-from programs.models import Disbursement, Program
+from programs.models import Disbursement
 from programs.reports import ReportScope, Row, currencies, funding_report, ledger_entries
 from programs.rules import is_program_manager
+from startups.models import Program
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

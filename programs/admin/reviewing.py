@@ -422,7 +422,7 @@ def program_progress_view(model_admin, request, pk):
     """Per reviewer and per application: how far the reviewing has come."""
     from django.core.paginator import Paginator
 
-    from programs.models import Program
+    from startups.models import Program
 
     if not is_program_manager(request.user):
         raise Http404

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline
-from programs.models import Program
 from programs.optimiser import (
     Candidate,
     InfeasibleSelection,
@@ -30,7 +29,7 @@ from programs.rules import is_program_manager
 from programs.services import selection as services
 from startups.enums import ApplicationStatus as S
 from startups.enums import Region, Sector
-from startups.models import Application
+from startups.models import Application, Program
 
 SORTS = {
     "rank": ["rank"],
@@ -171,9 +170,9 @@ def _board_decide(request, program):
     decision = request.POST.get("decision", "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     note = request.POST.get("note", "")[:1000]
-    back = request.POST.get("next") or reverse("admin:programs_program_board", args=[program.pk])
+    back = request.POST.get("next") or reverse("admin:startups_program_board", args=[program.pk])
     if not back.startswith("/"):
-        back = reverse("admin:programs_program_board", args=[program.pk])
+        back = reverse("admin:startups_program_board", args=[program.pk])
     if not ids:
         messages.warning(request, _("Tick at least one application."))
         return redirect(back)
@@ -216,9 +215,9 @@ def suggest_view(model_admin, request, pk):
             chosen = services.selection_accept(program=program, ids=ids, actor=request.user)
         except DomainError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(reverse("admin:programs_program_suggest", args=[program.pk]))
+            return redirect(reverse("admin:startups_program_suggest", args=[program.pk]))
         messages.success(request, _("Selected from the suggestion: %(n)d.") % {"n": len(chosen)})
-        return redirect(reverse("admin:programs_program_board", args=[program.pk]))
+        return redirect(reverse("admin:startups_program_board", args=[program.pk]))
     formset = MinimumFormSet(request.GET or None, prefix="min")
     suggestion, problems, by_id = None, [], {}
     if request.GET.get("run") and formset.is_valid():
@@ -300,7 +299,7 @@ def _suggestion_rows(suggestion, by_id, program):
 def finalise_view(model_admin, request, pk):
     program = _program_for_manager(request, pk)
     if request.method != "POST":
-        return redirect(reverse("admin:programs_program_board", args=[program.pk]))
+        return redirect(reverse("admin:startups_program_board", args=[program.pk]))
     undecided = request.POST.get("undecided", S.REJECTED)
     try:
         summary = services.decisions_finalise(
@@ -317,4 +316,4 @@ def finalise_view(model_admin, request, pk):
             )
             % summary,
         )
-    return redirect(reverse("admin:programs_program_board", args=[program.pk]))
+    return redirect(reverse("admin:startups_program_board", args=[program.pk]))

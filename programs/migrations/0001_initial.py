@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.utils.timezone
-import programs.models.program
+import startups.models.program
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('timezone', models.CharField(default='Asia/Almaty', help_text='Dates are shown to applicants in this time zone.', max_length=64, verbose_name='time zone')),
                 ('review_deadline', models.DateTimeField(blank=True, null=True, verbose_name='review deadline')),
                 ('reviews_per_application', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1)], verbose_name='reviews per application')),
-                ('eligible_countries', models.JSONField(default=programs.models.program.default_countries, help_text='Country codes whose startups may apply.', verbose_name='eligible countries')),
+                ('eligible_countries', models.JSONField(default=startups.models.program.default_countries, help_text='Country codes whose startups may apply.', verbose_name='eligible countries')),
                 ('sectors', models.JSONField(blank=True, default=list, help_text='Sectors the program funds; empty means every sector.', verbose_name='sectors')),
                 ('min_team_size', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='minimum team size')),
                 ('requires_legal_entity', models.BooleanField(default=False, verbose_name='registered legal entity required')),

@@ -1,13 +1,10 @@
-"""The programs app's models: programs and criteria, reviewing."""
+"""The programs app's models: reviewing and funding.
+
+Programs and their criteria live in `startups.models` (applications stand
+on them); import them from there.
+"""
 
 from programs.models.funding import Award, AwardStatus, Disbursement, Tranche
-from programs.models.program import (
-    Criterion,
-    Program,
-    ProgramQuerySet,
-    ProgramStatus,
-    default_countries,
-)
 from programs.models.reviewing import (
     Assignment,
     AssignmentStatus,
@@ -26,13 +23,8 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "ConflictOfInterest",
-    "Criterion",
-    "Program",
-    "ProgramQuerySet",
-    "ProgramStatus",
     "Recommendation",
     "Review",
     "ReviewStatus",
     "Score",
-    "default_countries",
 ]

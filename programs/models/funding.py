@@ -43,7 +43,7 @@ class Award(models.Model):
         verbose_name=_("application"),
     )
     program = models.ForeignKey(
-        "programs.Program",
+        "startups.Program",
         on_delete=models.PROTECT,
         related_name="awards",
         verbose_name=_("program"),

@@ -33,7 +33,7 @@ class Assignment(models.Model):
     """
 
     program = models.ForeignKey(
-        "programs.Program",
+        "startups.Program",
         on_delete=models.CASCADE,
         related_name="assignments",
         verbose_name=_("program"),
@@ -163,7 +163,7 @@ class Score(models.Model):
         Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
     )
     criterion = models.ForeignKey(
-        "programs.Criterion",
+        "startups.Criterion",
         on_delete=models.PROTECT,
         related_name="scores",
         verbose_name=_("criterion"),

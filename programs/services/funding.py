@@ -11,25 +11,22 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Sum, Value, When
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
-from portal.exceptions import DomainError
+from portal.exceptions import DomainError, permission_require
 from portal.models import NotificationKind
 from portal.money import format_money
 from portal.notifications import notification_create_for_users
-from programs.models import Award, AwardStatus, Disbursement, Program, Tranche
-from programs.rules import is_program_manager
+from portal.transitions import transition
+from programs.models import Award, AwardStatus, Disbursement, Tranche
+from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
-from startups.models import Application
-from startups.services import team_users
+from startups.models import Application, Program
+from startups.selectors import team_recipients
 from startups.workflow import application_transition
-
-
-class NotAllowed(DomainError):
-    pass
 
 
 class FundingRefused(DomainError):
@@ -37,8 +34,11 @@ class FundingRefused(DomainError):
 
 
 def _require_manager(actor) -> None:
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers record funding."))
+    permission_require(
+        user=actor,
+        perm="programs.manage_programs",
+        message=_("Only program managers record funding."),
+    )
 
 
 def award_create(
@@ -112,7 +112,7 @@ def award_create(
         notification_create_for_users(
             kind=NotificationKind.AWARD_MADE,
             event_key=f"award:{award.pk}",
-            users=team_users(locked.startup),
+            users=team_recipients(startup=locked.startup),
             obj=award,
             context={
                 "program": program.name,
@@ -254,7 +254,7 @@ def disbursement_record(
                 % {"amount": format_money(award.amount, award.currency)}
             )
         entry = _post(award, tranche, amount, paid_on, reference, actor, reverses=None, note="")
-        team = team_users(award.application.startup)
+        team = team_recipients(startup=award.application.startup)
         notification_create_for_users(
             kind=NotificationKind.DISBURSEMENT_RECORDED,
             event_key=f"disbursement:{entry.pk}",
@@ -306,13 +306,7 @@ def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) 
     """Write one ledger entry and move both running totals (checked by the database)."""
     try:
         with transaction.atomic():
-            Award.objects.filter(pk=award.pk).update(
-                disbursed=F("disbursed") + amount,
-                status=Case(
-                    When(amount=F("disbursed") + amount, then=Value(AwardStatus.COMPLETED)),
-                    default=Value(AwardStatus.ACTIVE),
-                ),
-            )
+            Award.objects.filter(pk=award.pk).update(disbursed=F("disbursed") + amount)
             Tranche.objects.filter(pk=tranche.pk).update(paid=F("paid") + amount)
             entry = Disbursement.objects.create(
                 award=award,
@@ -326,6 +320,7 @@ def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) 
             )
     except IntegrityError as exc:
         raise FundingRefused(_("The payment would pass the award or its tranche.")) from exc
+    _settle(award, disbursed=award.disbursed + amount, actor=actor)
     audit_record(
         actor=actor,
         action="disbursement.reverse" if reverses else "disbursement.record",
@@ -340,6 +335,31 @@ def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) 
         note=note,
     )
     return entry
+
+
+def _settle(award: Award, *, disbursed: Decimal, actor) -> None:
+    """Fully paid completes the award and its application; a reversal reopens both.
+
+    Runs in the transaction of the payment that changes it, the award row
+    locked, so the award's status, the application's and the ledger agree.
+    """
+    paid_up = disbursed == award.amount
+    moves = transition(
+        machine=AWARD_MACHINE,
+        objects=[award],
+        to=AwardStatus.COMPLETED if paid_up else AwardStatus.ACTIVE,
+        actor=actor,
+        audit_after={"disbursed": str(disbursed)},
+    )
+    if moves:
+        application_transition(
+            application=Application(pk=award.application_id),
+            to=S.COMPLETED if paid_up else S.FUNDED,
+            actor=actor,
+            note=str(_("The award is fully paid."))
+            if paid_up
+            else str(_("A payment was reversed: the award is no longer fully paid.")),
+        )
 
 
 def award_balance(award: Award) -> Decimal:

@@ -15,12 +15,12 @@ from portal.exceptions import DomainError
 from portal.models import NotificationKind
 from portal.money import format_money
 from portal.notifications import notifications_create_many, notifications_enqueue
-from programs.models import Program, ProgramStatus
 from programs.ranking import selection_totals
 from programs.rules import is_program_manager
 from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
-from startups.models import Application
+from startups.enums import ProgramStatus
+from startups.models import Application, Program
 from startups.workflow import application_transition, applications_transition
 
 DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}

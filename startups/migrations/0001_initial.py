@@ -3,7 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import startups.models
+import startups.models.application
+import startups.models.startup
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +32,7 @@ class Migration(migrations.Migration):
                 ('team', models.TextField(blank=True, max_length=5000, verbose_name='team')),
                 ('requested_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='requested amount')),
                 ('use_of_funds', models.TextField(blank=True, max_length=5000, verbose_name='use of funds')),
-                ('pitch_deck', models.FileField(blank=True, upload_to=startups.models.pitch_deck_path, verbose_name='pitch deck')),
+                ('pitch_deck', models.FileField(blank=True, upload_to=startups.models.application.pitch_deck_path, verbose_name='pitch deck')),
                 ('pitch_deck_name', models.CharField(blank=True, max_length=255, verbose_name='pitch deck file name')),
                 ('video_url', models.URLField(blank=True, verbose_name='video link')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
@@ -111,9 +112,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('token', models.CharField(default=startups.models._new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=startups.models.startup._new_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='sent')),
-                ('expires_at', models.DateTimeField(default=startups.models._invitation_expiry, verbose_name='expires')),
+                ('expires_at', models.DateTimeField(default=startups.models.startup._invitation_expiry, verbose_name='expires')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
                 ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by')),

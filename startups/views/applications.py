@@ -12,17 +12,11 @@ from django.views.decorators.http import require_POST
 from portal.exceptions import DomainError
 from startups import selectors, services
 from startups.forms import ApplicationForm, ChooseStartupForm, WithdrawForm
-from startups.models import Application
-
-
-def _program_model():
-    # startups refers to programs only through the string foreign key.
-    return Application._meta.get_field("program").related_model
+from startups.models import Application, Program
 
 
 @login_required
 def apply(request, slug: str):
-    Program = _program_model()
     program = get_object_or_404(Program.objects.public(), slug=slug)
     startups = selectors.startup_list_for_user(user=request.user)
     if not startups:
@@ -112,7 +106,9 @@ def application_edit(request, pk: int):
             "form": form,
             "missing": missing,
             "missing_fields": {m.field for m in missing},
-            "problems": services.application_eligibility_problems(application),
+            "problems": application.program.eligibility_problems(
+                startup=application.startup, requested_amount=application.requested_amount
+            ),
         },
     )
 

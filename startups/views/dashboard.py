@@ -4,14 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from startups import selectors
-from startups.models import Application
+from startups.models import Program
 
 
 @login_required
 def dashboard(request):
     applications = list(selectors.application_list_for_user(user=request.user))
     applied_programs = {a.program_id for a in applications}
-    Program = Application._meta.get_field("program").related_model
     open_programs = [
         p
         for p in Program.objects.accepting().order_by("closes_at")[:20]

@@ -281,13 +281,13 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
 ):
     setup = _program_under_review(tmp_path, settings, submitting=("alice", "bob", "carol"))
     program = setup["program"]
-    board_url = live_server.url + reverse("admin:programs_program_board", args=[program.pk])
+    board_url = live_server.url + reverse("admin:startups_program_board", args=[program.pk])
 
     context = new_context()
     page = _admin_login(context, setup["boss"])
 
     # --- From the program list to the selection board ----------------------------------
-    page.goto("/admin/programs/program/")
+    page.goto("/admin/startups/program/")
     row = page.locator("#result_list tbody tr", has_text=program.name)
     row.get_by_role("link", name="Selection board").click()
     expect(page).to_have_url(board_url)
@@ -330,7 +330,7 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
 
     # --- The suggestion keeps the two selected -----------------------------------------
     page.get_by_role("link", name="Suggest selection").click()
-    expect(page).to_have_url(re.compile(r"/admin/programs/program/\d+/suggest/$"))
+    expect(page).to_have_url(re.compile(r"/admin/startups/program/\d+/suggest/$"))
     expect(page.locator("#suggestion")).to_have_count(0)
     page.get_by_role("button", name="Suggest selection").click()
     expect(page).to_have_url(re.compile(r"/suggest/\?.*run=1"))
@@ -346,7 +346,7 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
     # --- Review progress -----------------------------------------------------------------
     page.goto(board_url)
     page.get_by_role("link", name="Review progress").click()
-    expect(page).to_have_url(re.compile(r"/admin/programs/program/\d+/progress/$"))
+    expect(page).to_have_url(re.compile(r"/admin/startups/program/\d+/progress/$"))
     expect(page.locator("#content")).to_contain_text(
         "Assignments: 10 · reviews submitted: 10 · required per application: 2"
     )

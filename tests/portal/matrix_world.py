@@ -14,10 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from portal.models import AuditEntry, Notification
-from programs.models import Award, ConflictOfInterest, ProgramStatus, Review
+from programs.models import Award, ConflictOfInterest, Review
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS
 from programs.services import funding, reviewing
-from startups.enums import ApplicationStatus, MembershipRole
+from startups.enums import ApplicationStatus, MembershipRole, ProgramStatus
 from startups.models import Invitation, Membership
 from tests.factories import (
     ApplicationFactory,

@@ -91,9 +91,9 @@ def test_rendered_admin_pages_have_no_inline_code(admin_client):
     program = ProgramFactory()
     urls = [
         "/admin/",
-        reverse("admin:programs_program_changelist"),
-        reverse("admin:programs_program_change", args=[program.pk]),
-        reverse("admin:programs_program_add"),
+        reverse("admin:startups_program_changelist"),
+        reverse("admin:startups_program_change", args=[program.pk]),
+        reverse("admin:startups_program_add"),
     ]
     for url in urls:
         response = admin_client.get(url, follow=True)

@@ -35,18 +35,18 @@ def _logged_in_as(client):
 
 
 def test_admin_login_redirects_to_allauth_login_with_next(client):
-    response = client.get("/admin/login/?next=/admin/programs/program/")
+    response = client.get("/admin/login/?next=/admin/startups/program/")
     assert (response.status_code, response["Location"]) == (
         302,
-        "/accounts/login/?next=/admin/programs/program/",
+        "/accounts/login/?next=/admin/startups/program/",
     )
 
 
 def test_admin_page_anonymous_ends_on_allauth_login(client):
-    response = client.get("/admin/programs/program/", follow=True)
+    response = client.get("/admin/startups/program/", follow=True)
     assert response.redirect_chain == [
-        ("/admin/login/?next=/admin/programs/program/", 302),
-        ("/accounts/login/?next=/admin/programs/program/", 302),
+        ("/admin/login/?next=/admin/startups/program/", 302),
+        ("/accounts/login/?next=/admin/startups/program/", 302),
     ]
 
 
@@ -152,7 +152,7 @@ def test_recovery_code_signs_in_once(client):
     "url",
     [
         "/admin/",
-        "/admin/programs/program/",
+        "/admin/startups/program/",
         "/admin/programs/disbursement/",
         "/admin/portal/user/",
         "/",
@@ -223,7 +223,7 @@ def test_staff_enrols_then_logs_in_with_totp_and_the_admin_works(client):
     cache.clear()  # the activation code was marked used
     assert _password_step(client, boss)["Location"] == AUTHENTICATE
     assert client.post(AUTHENTICATE, {"code": current_code(secret)})["Location"] == "/admin/"
-    assert client.get("/admin/programs/program/").status_code == 200
+    assert client.get("/admin/startups/program/").status_code == 200
 
 
 def test_staff_cannot_turn_their_second_factor_off(client):
@@ -279,10 +279,10 @@ def test_staff_session_expires_after_idle_time(client, settings):
     client.force_login(boss)
     assert client.get("/admin/").status_code == 200
     _age_session(client, 601)
-    response = client.get("/admin/programs/program/")
+    response = client.get("/admin/startups/program/")
     assert (response.status_code, response["Location"]) == (
         302,
-        "/accounts/login/?next=/admin/programs/program/",
+        "/accounts/login/?next=/admin/startups/program/",
     )
     assert _logged_in_as(client) is None
 

@@ -124,7 +124,7 @@ MODEL_ADMINS = {
         A(403, 200), superuser_only(), A(403, 200), superuser_only(), A(403, 200)
     ),
     # Programs: managers; deleting one is the superuser's.
-    "programs_program": model_admin(
+    "startups_program": model_admin(
         A(403, 200), A(403, 200), A(403, 200), superuser_only(), A(403, 200)
     ),
     # Money: managers only; the ledger and awards are never deleted.
@@ -232,10 +232,10 @@ EXPECTED = {
     # Only what the user may open in the admin; otherwise as if it did not exist.
     "admin:view_on_site": A(404, "http://testserver/programs/matrix-program/"),
     "admin:auth_user_password_change": superuser_only(),
-    "admin:programs_program_progress": managers(),
-    "admin:programs_program_board": managers(),
-    "admin:programs_program_suggest": managers(),
-    "admin:programs_program_finalise": managers("/admin/programs/program/"),  # POST only
+    "admin:startups_program_progress": managers(),
+    "admin:startups_program_board": managers(),
+    "admin:startups_program_suggest": managers(),
+    "admin:startups_program_finalise": managers("/admin/startups/program/"),  # POST only
     "admin:programs_award_schedule": managers(),
     "admin:programs_award_report": managers(),
     "admin:programs_award_report_export": managers(),
@@ -272,7 +272,7 @@ ADMIN_OBJECTS = {
     "startups/invitation": "invitation",
     "programs/award": "award",
     "programs/disbursement": "disbursement",
-    "programs/program": "program",
+    "startups/program": "program",
     "programs/assignment": "assignment_a",
     "programs/review": "review_other",
     "programs/conflictofinterest": "conflict",
@@ -281,10 +281,10 @@ ADMIN_OBJECTS = {
 PK_OBJECTS = {
     "admin:programs_award_schedule": "award",
     "admin:programs_disbursement_reverse": "disbursement",
-    "admin:programs_program_progress": "program",
-    "admin:programs_program_board": "program",
-    "admin:programs_program_suggest": "program",
-    "admin:programs_program_finalise": "program",
+    "admin:startups_program_progress": "program",
+    "admin:startups_program_board": "program",
+    "admin:startups_program_suggest": "program",
+    "admin:startups_program_finalise": "program",
     "admin:programs_assignment_review": "assignment_a",
     "admin:programs_assignment_conflict": "assignment_a",
     "startups:startup_detail": "startup_a",
@@ -565,12 +565,11 @@ def snapshot() -> tuple:
         Award,
         ConflictOfInterest,
         Disbursement,
-        Program,
         Review,
         Score,
         Tranche,
     )
-    from startups.models import Application, Invitation, Membership, Startup
+    from startups.models import Application, Invitation, Membership, Program, Startup
 
     def rows(queryset, *fields):
         return list(queryset.order_by("pk").values_list("pk", *fields))
@@ -672,25 +671,25 @@ def _posts(w):
         ),
         ("admin:programs_award_delete", "award", {"post": "yes"}, {"superuser": 403}),
         (
-            "admin:programs_program_board",
+            "admin:startups_program_board",
             "program",
             {"decision": "selected", "ids": [b.pk], "note": "HIJACK"},
             {"reviewer_a": 404, "founder_a": ADMIN_LOGIN},
         ),
         (
-            "admin:programs_program_finalise",
+            "admin:startups_program_finalise",
             "program",
             {"undecided": "rejected"},
             {"reviewer_a": 404, "reviewer_conflict": 404},
         ),
         (
-            "admin:programs_program_suggest",
+            "admin:startups_program_suggest",
             "program",
             {"accept": "1", "ids": [b.pk]},
             {"reviewer_free": 404},
         ),
-        ("admin:programs_program_progress", "program", {"remind": "1"}, {"reviewer_a": 404}),
-        ("admin:programs_program_change", "program", {"name": "HIJACK"}, {"reviewer_a": 403}),
+        ("admin:startups_program_progress", "program", {"remind": "1"}, {"reviewer_a": 404}),
+        ("admin:startups_program_change", "program", {"name": "HIJACK"}, {"reviewer_a": 403}),
         (
             "admin:programs_assignment_add",
             None,

@@ -9,8 +9,8 @@ from portal.validators import (
     validate_multiline,
     validate_single_line,
 )
-from programs.models import Disbursement, Program, Tranche
-from startups.models import Application, Startup
+from programs.models import Disbursement, Tranche
+from startups.models import Application, Program, Startup
 
 
 @pytest.mark.parametrize(

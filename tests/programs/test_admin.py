@@ -15,8 +15,8 @@ def admin_client(client):
 @pytest.mark.parametrize(
     "name",
     [
-        "admin:programs_program_changelist",
-        "admin:programs_program_add",
+        "admin:startups_program_changelist",
+        "admin:startups_program_add",
         "admin:startups_application_changelist",
         "admin:startups_startup_changelist",
         "admin:startups_invitation_changelist",
@@ -43,7 +43,7 @@ def test_program_changelist_query_count(admin_client, django_assert_max_num_quer
     for _ in range(rows):
         ProgramFactory()
     with django_assert_max_num_queries(10):
-        assert admin_client.get(reverse("admin:programs_program_changelist")).status_code == 200
+        assert admin_client.get(reverse("admin:startups_program_changelist")).status_code == 200
 
 
 def test_application_change_page_shows_history(admin_client):

@@ -57,7 +57,7 @@ def _reviewed_program(rows, cap=3, budget="60000000"):
 
 
 def _board(program):
-    return reverse("admin:programs_program_board", args=[program.pk])
+    return reverse("admin:startups_program_board", args=[program.pk])
 
 
 def test_board_shows_header_and_ranked_rows(client):
@@ -110,7 +110,7 @@ def test_board_needs_a_manager(client):
 def test_suggest_within_budget_and_accept(client):
     program, apps, boss = _reviewed_program(6, cap=3, budget="30000000")
     client.force_login(boss)
-    url = reverse("admin:programs_program_suggest", args=[program.pk])
+    url = reverse("admin:startups_program_suggest", args=[program.pk])
     page = client.get(url + "?run=1&min-TOTAL_FORMS=3&min-INITIAL_FORMS=0")
     suggestion = page.context["suggestion"]
     assert suggestion is not None
@@ -127,7 +127,7 @@ def test_suggest_within_budget_and_accept(client):
 def test_suggest_infeasible_minimum_is_a_clear_message(client):
     program, _apps, boss = _reviewed_program(2)
     client.force_login(boss)
-    url = reverse("admin:programs_program_suggest", args=[program.pk])
+    url = reverse("admin:startups_program_suggest", args=[program.pk])
     query = (
         "?run=1&min-TOTAL_FORMS=1&min-INITIAL_FORMS=0"
         "&min-0-field=region&min-0-value=shymkent&min-0-count=1"
@@ -143,7 +143,7 @@ def test_finalise_through_the_board(client, django_capture_on_commit_callbacks):
     program, apps, boss = _reviewed_program(3)
     client.force_login(boss)
     client.post(_board(program), {"decision": "selected", "ids": [apps[-1].pk]})
-    url = reverse("admin:programs_program_finalise", args=[program.pk])
+    url = reverse("admin:startups_program_finalise", args=[program.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"undecided": "waitlisted"}, follow=True)
     assert "Decisions finalised: 1 selected, 2 waitlisted, 0 not selected" in response.text

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 
 from portal.exceptions import DomainError
-from programs.models import Award, Disbursement, Program
+from programs.models import Award, Disbursement
 from programs.services import funding as services
 from programs.services.selection import application_decide
+from startups.models import Program
 from tests.factories import (
     ProgramFactory,
     StartupFactory,

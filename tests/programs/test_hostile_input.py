@@ -22,10 +22,11 @@ from programs.admin.funding import (
 )
 from programs.forms import ProgramAdminForm
 from programs.forms_reviewing import ConflictForm, ReviewForm
-from programs.models import Award, Disbursement, Program, Tranche
+from programs.models import Award, Disbursement, Tranche
 from programs.services.funding import award_create, disbursement_record, tranches_set
 from programs.services.selection import application_decide
 from startups.enums import ApplicationStatus
+from startups.models import Program
 from tests.factories import (
     CriterionFactory,
     ProgramFactory,
@@ -305,7 +306,7 @@ def test_program_add_view_with_hostile_input_is_a_form_error(client):
     boss = manager()
     client.force_login(boss)
     response = client.post(
-        reverse("admin:programs_program_add"),
+        reverse("admin:startups_program_add"),
         {
             **{k: v for k, v in PROGRAM.items() if k not in ("opens_at", "closes_at")},
             "name": "Evil\x1b[2J",
@@ -328,7 +329,7 @@ def test_board_decision_note_with_control_characters_changes_nothing(client, fun
     other = submitted_application(program, startup=StartupFactory(owner=UserFactory()))
     client.force_login(boss)
     response = client.post(
-        reverse("admin:programs_program_board", args=[program.pk]),
+        reverse("admin:startups_program_board", args=[program.pk]),
         {"decision": "rejected", "ids": [other.pk], "note": "no\x1b[2J"},
         follow=True,
     )

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from portal.money import format_money
-from programs.models import Disbursement, Program
+from programs.models import Disbursement
 from programs.reports import ReportScope, funding_report
 from programs.services.funding import (
     award_create,
@@ -36,6 +36,7 @@ from programs.services.funding import (
 )
 from programs.services.selection import application_decide
 from startups.enums import Region, Sector
+from startups.models import Program
 from tests.factories import (
     ProgramFactory,
     StartupFactory,

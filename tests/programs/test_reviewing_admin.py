@@ -75,7 +75,7 @@ def test_reviewer_assignment_list_is_own_only(client, setup):
     "name",
     [
         "admin:portal_user_changelist",
-        "admin:programs_program_changelist",
+        "admin:startups_program_changelist",
         "admin:startups_application_changelist",
         "admin:startups_startup_changelist",
         "admin:portal_notification_changelist",
@@ -193,7 +193,7 @@ def test_manager_assigns_automatically_from_program_admin(client, setup):
     late = submitted_application(setup["program"])
     client.force_login(setup["boss"])
     response = client.post(
-        reverse("admin:programs_program_changelist"),
+        reverse("admin:startups_program_changelist"),
         {"action": "assign_automatically", "_selected_action": [setup["program"].pk]},
         follow=True,
     )
@@ -203,7 +203,7 @@ def test_manager_assigns_automatically_from_program_admin(client, setup):
 
 def test_manager_progress_page_and_reminder(client, setup):
     client.force_login(setup["boss"])
-    url = reverse("admin:programs_program_progress", args=[setup["program"].pk])
+    url = reverse("admin:startups_program_progress", args=[setup["program"].pk])
     page = client.get(url)
     assert page.status_code == 200
     assert setup["alice"].email in page.text
@@ -215,7 +215,7 @@ def test_manager_progress_page_and_reminder(client, setup):
 
 def test_reviewer_cannot_open_progress_page(client, setup):
     client.force_login(setup["alice"])
-    url = reverse("admin:programs_program_progress", args=[setup["program"].pk])
+    url = reverse("admin:startups_program_progress", args=[setup["program"].pk])
     assert client.get(url).status_code in (403, 404)
 
 
@@ -262,7 +262,7 @@ def test_review_changelists_keep_a_fixed_number_of_queries(
         with django_assert_max_num_queries(14):
             assert client.get(reverse(name)).status_code == 200
     with django_assert_max_num_queries(14):
-        url = reverse("admin:programs_program_progress", args=[program.pk])
+        url = reverse("admin:startups_program_progress", args=[program.pk])
         assert client.get(url).status_code == 200
     client.force_login(pool[0])
     with django_assert_max_num_queries(14):

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from programs.models import Assignment, Award, Disbursement, Program, Review
-from startups.models import Application
+from programs.models import Assignment, Award, Disbursement, Review
+from startups.models import Application, Program
 
 pytestmark = pytest.mark.django_db
 

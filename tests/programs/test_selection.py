@@ -8,11 +8,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from portal.models import Notification
-from programs.models import ProgramStatus
 from programs.ranking import MIN_REVIEWS_TO_NORMALISE, ranking, selection_totals
 from programs.services import reviewing
 from programs.services import selection as services
 from startups.enums import ApplicationStatus as S
+from startups.enums import ProgramStatus
 from startups.models import Application, Membership
 from tests.factories import (
     CriterionFactory,
@@ -118,7 +118,7 @@ def test_flags_not_enough_reviews_and_disagreement(client, scored):
     program, apps, _marks = scored
     late = submitted_application(program)
     client.force_login(manager())
-    url = f"/admin/programs/program/{program.pk}/board/"
+    url = f"/admin/startups/program/{program.pk}/board/"
     page = client.get(url + "?flag=not_enough")
     assert late.startup.name in page.text and apps[0].startup.name not in page.text
     disagree = client.get(url + "?flag=disagreement")

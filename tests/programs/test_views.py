@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.forms import ProgramAdminForm
-from programs.models import ProgramStatus
+from startups.enums import ProgramStatus
 from tests.factories import CriterionFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import csv as csv_module
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.validators import spreadsheet_text
-from programs.models import Program
 from programs.ranking import ranking
+from startups.models import Program
 
 COLUMNS = [
     "rank",

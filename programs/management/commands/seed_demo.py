@@ -17,13 +17,13 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from portal.mfa import totp_enrol, totp_secret
-from programs.models import Assignment, Criterion, Program, ProgramStatus
+from programs.models import Assignment
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
 from programs.services.funding import award_create, disbursement_record, tranches_set
 from programs.services.reviewing import assignments_auto, review_save
 from programs.services.selection import application_decide, decisions_finalise
-from startups.enums import ApplicationStatus, Region, Sector, Stage
-from startups.models import Application, Startup
+from startups.enums import ApplicationStatus, ProgramStatus, Region, Sector, Stage
+from startups.models import Application, Criterion, Program, Startup
 from startups.services import (
     EDITABLE_FIELDS,
     application_save_draft,

@@ -1,12 +1,9 @@
-"""Startups, their teams, and their applications to programs.
+"""Startups and their teams: profiles, memberships, co-founder invitations.
 
-State changes are owned by services: an application's status only by
-`startups.workflow.application_transition` (through the services in
-`startups.services`), a team only by the membership services.
+A team changes only through the membership services in `startups.services`.
 """
 
 import secrets
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import MONEY_DIGITS, MONEY_PLACES
 from portal.validators import validate_multiline, validate_single_line
-from startups.enums import ApplicationStatus, Country, MembershipRole, Region, Sector, Stage
+from startups.enums import Country, MembershipRole, Region, Sector, Stage
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -200,176 +196,3 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
-
-
-def pitch_deck_path(instance, filename: str) -> str:
-    # A random name: the founder's file name is kept only as metadata, and
-    # the path cannot be guessed from the application.
-    return f"pitch-decks/{uuid.uuid4().hex}.pdf"
-
-
-class ApplicationQuerySet(models.QuerySet):
-    def for_team_member(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(startup__memberships__user=user)
-
-
-# The answer sections in the order the form shows them; each is required
-# on submit (completeness is checked only then).
-TEXT_SECTIONS = [
-    ("problem", _("Problem")),
-    ("solution", _("Solution")),
-    ("market", _("Market")),
-    ("business_model", _("Business model")),
-    ("traction", _("Traction")),
-    ("team", _("Team")),
-    ("use_of_funds", _("Use of funds")),
-]
-
-
-class Application(models.Model):
-    """One startup's application to one program.
-
-    Answers are written by `startups.services.application_save_draft`
-    (optimistic: a stale `version` is refused); status only through
-    `startups.workflow.application_transition`.
-    """
-
-    startup = models.ForeignKey(
-        Startup, on_delete=models.PROTECT, related_name="applications", verbose_name=_("startup")
-    )
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        related_name="applications",
-        verbose_name=_("program"),
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=ApplicationStatus.choices,
-        default=ApplicationStatus.DRAFT,
-        db_index=True,
-    )
-    problem = models.TextField(
-        _("problem"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    solution = models.TextField(
-        _("solution"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    market = models.TextField(
-        _("market"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    business_model = models.TextField(
-        _("business model"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    traction = models.TextField(
-        _("traction"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    team = models.TextField(_("team"), blank=True, max_length=5000, validators=[validate_multiline])
-    requested_amount = models.DecimalField(
-        _("requested amount"),
-        max_digits=MONEY_DIGITS,
-        decimal_places=MONEY_PLACES,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    use_of_funds = models.TextField(
-        _("use of funds"), blank=True, max_length=5000, validators=[validate_multiline]
-    )
-    pitch_deck = models.FileField(_("pitch deck"), upload_to=pitch_deck_path, blank=True)
-    pitch_deck_name = models.CharField(
-        _("pitch deck file name"), max_length=255, blank=True, validators=[validate_single_line]
-    )
-    pitch_deck_pages = models.PositiveIntegerField(
-        _("pitch deck pages"), null=True, blank=True, editable=False
-    )
-    video_url = models.URLField(_("video link"), blank=True, validators=[validate_single_line])
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("last edited by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-
-    objects = ApplicationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("application")
-        verbose_name_plural = _("applications")
-        ordering = ["-updated_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["startup", "program"], name="application_one_per_startup_and_program"
-            ),
-            models.CheckConstraint(
-                condition=Q(requested_amount__isnull=True) | Q(requested_amount__gte=0),
-                name="application_amount_gte_0",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ApplicationStatus.values),
-                name="application_status_known",
-            ),
-        ]
-        indexes = [models.Index(fields=["program", "status"])]
-
-    def __str__(self) -> str:
-        return f"{self.startup} → {self.program}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("startups:application_detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == ApplicationStatus.DRAFT
-
-    @property
-    def currency(self) -> str:
-        return self.program.currency
-
-
-class ApplicationStatusChange(models.Model):
-    """One row per status transition: the application's history."""
-
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-        verbose_name=_("application"),
-    )
-    from_status = models.CharField(
-        _("from"), max_length=16, choices=ApplicationStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=16, choices=ApplicationStatus.choices)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["application", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application_id}: {self.from_status or '∅'} → {self.to_status}"

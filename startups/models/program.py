@@ -1,29 +1,35 @@
-"""Programs and their criteria.
+"""Programs and their criteria: the calls startups apply to.
+
+They live in `startups` because applications stand on them: an
+application's eligibility, deadline and maximum amount are facts of its
+program, read here directly. The `programs` app (reviewing, selection,
+funding, the program admin and public pages) stands on this module.
 
 A program's status is changed only by `programs.services.program_set_status`;
 everything else about a program is edited by managers in the admin.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from portal.money import MONEY_DIGITS, MONEY_PLACES, Currency
+from portal.money import MONEY_DIGITS, MONEY_PLACES, Currency, format_money
 from portal.validators import validate_multiline, validate_single_line
-from startups.enums import CIS_COUNTRIES, Country, Sector
+from startups.enums import CIS_COUNTRIES, Country, ProgramStatus, Sector
 
-
-class ProgramStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    REVIEWING = "reviewing", _("Reviewing")
-    DECIDED = "decided", _("Decided")
-    CLOSED = "closed", _("Closed")
+if TYPE_CHECKING:
+    from startups.models.startup import Startup
 
 
 def default_countries() -> list[str]:
@@ -31,10 +37,10 @@ def default_countries() -> list[str]:
 
 
 class ProgramQuerySet(models.QuerySet):
-    def public(self):
+    def public(self) -> ProgramQuerySet:
         return self.exclude(status=ProgramStatus.DRAFT)
 
-    def accepting(self, now=None):
+    def accepting(self, now: datetime | None = None) -> ProgramQuerySet:
         now = now or timezone.now()
         return self.filter(status=ProgramStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
 
@@ -139,6 +145,8 @@ class Program(models.Model):
     class Meta:
         verbose_name = _("program")
         verbose_name_plural = _("programs")
+        # The table kept its name when the model moved from `programs`.
+        db_table = "programs_program"
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
@@ -163,9 +171,48 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
-    def is_accepting(self, now=None) -> bool:
+    def is_accepting(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == ProgramStatus.OPEN and self.opens_at <= now < self.closes_at
+
+    def deadline_display(self) -> str:
+        """The closing time in the program's time zone, formatted for the active language."""
+        local = timezone.localtime(self.closes_at, ZoneInfo(self.timezone))
+        return f"{date_format(local, 'DATETIME_FORMAT')} ({self.timezone})"
+
+    def eligibility_problems(
+        self, *, startup: Startup, requested_amount: Decimal | None
+    ) -> list[str]:
+        """Each reason the startup may not apply to this program (for this amount), in words."""
+        problems = []
+        if startup.country not in self.eligible_countries:
+            problems.append(
+                _("Startups from %(country)s are not eligible for this program.")
+                % {"country": startup.get_country_display()}
+            )
+        if startup.team_size < self.min_team_size:
+            problems.append(
+                _("The program asks for a team of at least %(min)d; yours has %(size)d.")
+                % {"min": self.min_team_size, "size": startup.team_size}
+            )
+        if self.requires_legal_entity and not startup.has_legal_entity:
+            problems.append(
+                _(
+                    "The program requires a registered legal entity: add your BIN (or "
+                    "registration number) to the startup profile."
+                )
+            )
+        if self.sectors and startup.sector not in self.sectors:
+            problems.append(
+                _("The program does not fund the %(sector)s sector.")
+                % {"sector": startup.get_sector_display()}
+            )
+        if requested_amount is not None and requested_amount > self.max_amount_per_project:
+            problems.append(
+                _("The requested amount is above the program's maximum of %(max)s.")
+                % {"max": format_money(self.max_amount_per_project, self.currency)}
+            )
+        return [str(p) for p in problems]
 
     @property
     def eligible_country_labels(self) -> list[str]:
@@ -200,6 +247,7 @@ class Criterion(models.Model):
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
+        db_table = "programs_criterion"
         ordering = ["program", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_gt_0"),
