@@ -144,8 +144,13 @@ def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[App
 
 
 def selection_totals(program: Program) -> tuple[int, Decimal]:
-    """How many are selected and the budget they commit (requested amounts)."""
+    """How many are selected and the sum of their requested amounts.
+
+    "Requested by the selected" is what the cap and the budget are checked
+    against while selecting. It is not "committed": that word means the sum
+    of the awards actually made (`Program.committed`, the funding report).
+    """
     totals = Application.objects.filter(program=program, status__in=SELECTED_STATES).aggregate(
-        count=Count("id"), committed=Sum("requested_amount")
+        count=Count("id"), requested=Sum("requested_amount")
     )
-    return totals["count"], totals["committed"] or Decimal("0")
+    return totals["count"], totals["requested"] or Decimal("0")

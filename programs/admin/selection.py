@@ -106,12 +106,13 @@ def _program_for_manager(request, pk) -> Program:
 
 
 def _header(program: Program) -> dict:
-    count, committed = selection_totals(program)
+    count, requested = selection_totals(program)
     return {
         "selected_count": count,
-        "committed": format_money(committed, program.currency),
+        "requested_by_selected": format_money(requested, program.currency),
         "budget": format_money(program.total_budget, program.currency),
-        "remaining": format_money(program.total_budget - committed, program.currency),
+        "remaining": format_money(program.total_budget - requested, program.currency),
+        "awarded": format_money(program.committed, program.currency),
         "cap_reached": count >= program.selection_cap,
     }
 

@@ -85,7 +85,7 @@ def application_decide(
         if locked.status == decision:
             return locked
         if decision == S.SELECTED:
-            count, committed = selection_totals(program)
+            count, requested_by_selected = selection_totals(program)
             if count >= program.selection_cap:
                 raise SelectionRefused(
                     _(
@@ -99,16 +99,17 @@ def application_decide(
                 raise SelectionRefused(
                     _("%(startup)s has no requested amount.") % {"startup": locked.startup.name}
                 )
-            if committed + requested > program.total_budget:
+            if requested_by_selected + requested > program.total_budget:
                 raise SelectionRefused(
                     _(
                         "%(startup)s was not selected: its %(amount)s would take the "
-                        "committed budget to %(total)s, above the program's %(budget)s."
+                        "amount requested by the selected to %(total)s, above the program's "
+                        "%(budget)s."
                     )
                     % {
                         "startup": locked.startup.name,
                         "amount": format_money(requested, program.currency),
-                        "total": format_money(committed + requested, program.currency),
+                        "total": format_money(requested_by_selected + requested, program.currency),
                         "budget": format_money(program.total_budget, program.currency),
                     }
                 )

@@ -1,11 +1,15 @@
 """The selection board, the suggestion and finalising through the admin."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from programs.services import reviewing
+from programs.reports import ReportScope, funding_report
+from programs.services import funding, reviewing, selection
+from startups.enums import ApplicationStatus as S
+from startups.enums import ProgramStatus
 from startups.models import Application
 from tests.factories import (
     CriterionFactory,
@@ -66,10 +70,31 @@ def test_board_shows_header_and_ranked_rows(client):
     page = client.get(_board(program))
     assert page.status_code == 200
     assert "Selected 0 of 3" in page.text
-    assert "Budget committed: 0\xa0KZT of 60,000,000\xa0KZT" in page.text
+    assert "Requested by the selected: 0\xa0KZT of 60,000,000\xa0KZT" in page.text
+    assert "Awarded (funding report): 0\xa0KZT" in page.text
     names = [row.startup.name for row in page.context["page"].object_list]
     # Scores 0, 10, 20, 30: best first.
     assert names == [a.startup.name for a in reversed(apps)]
+
+
+def test_board_names_requested_and_awarded_apart_and_matches_the_report(client):
+    # Selected for 11,000,000 and 12,000,000 (requested); one award of 9,000,000.
+    program, apps, boss = _reviewed_program(3, budget="60000000")
+    program.status = ProgramStatus.DECIDED
+    program.save(update_fields=["status"])
+    for app in apps[1:]:
+        selection.application_decide(application=app, decision=S.SELECTED, actor=boss)
+    funding.award_create(
+        application=apps[1], amount=Decimal("9000000"), agreement_date=date(2026, 6, 1), actor=boss
+    )
+    client.force_login(boss)
+    page = client.get(_board(program))
+    assert "Requested by the selected: 23,000,000\xa0KZT of 60,000,000\xa0KZT" in page.text
+    assert "remaining 37,000,000\xa0KZT" in page.text
+    assert "Awarded (funding report): 9,000,000\xa0KZT" in page.text
+    assert "committed" not in page.text.split('id="selection-header"')[1].split("</div>\n</div>")[0]
+    (row,) = [r for r in funding_report(ReportScope(program=program))["programs"]]
+    assert row["committed"] == Decimal("9000000.00")
 
 
 def test_board_filters_and_sorts(client):

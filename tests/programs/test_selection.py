@@ -173,7 +173,8 @@ def test_select_within_the_budget_then_refused(small_program):
         services.application_decide(application=apps[1], decision="selected", actor=boss)
     assert str(info.value) == (
         f"{apps[1].startup.name} was not selected: its 20,000,000\xa0KZT would take the "
-        "committed budget to 40,000,000\xa0KZT, above the program's 30,000,000\xa0KZT."
+        "amount requested by the selected to 40,000,000\xa0KZT, above the program's "
+        "30,000,000\xa0KZT."
     )
 
 
