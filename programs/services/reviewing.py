@@ -22,7 +22,6 @@ from portal.exceptions import DomainError, permission_require
 from portal.models import NotificationKind
 from portal.notifications import notification_create_for_users, notifications_create_many
 from portal.transitions import transition
-from programs.assignment import AssignmentProblem, NotEnoughReviewers, plan_assignments
 from programs.models import (
     Assignment,
     AssignmentStatus,
@@ -31,6 +30,7 @@ from programs.models import (
     ReviewStatus,
     Score,
 )
+from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 from programs.roles import REVIEWERS
 from programs.services.programs import program_start_reviewing
 from programs.states import ASSIGNMENT_MACHINE, REVIEW_MACHINE
@@ -261,7 +261,7 @@ def assignments_auto(
 ) -> list[Assignment]:
     """Fill every gap: each submitted application gets the program's number of reviewers.
 
-    Balanced and conflict-free (see programs.assignment); running it again
+    Balanced and conflict-free (see programs.reviewer_planner); running it again
     only fills new gaps. Raises AssignmentRefused, assigning nothing, when
     there are not enough eligible reviewers.
     """
@@ -287,7 +287,7 @@ def assignments_auto(
         gaps = [a for a in candidates if len(existing.get(a.pk, ())) < k]
         if not gaps:
             return []
-        problem = AssignmentProblem(
+        problem = ReviewerPlanProblem(
             applications=[a.pk for a in gaps],
             reviewers=[r.pk for r in pool],
             per_application=k,
@@ -296,7 +296,7 @@ def assignments_auto(
             loads=loads,
         )
         try:
-            plan = plan_assignments(problem)
+            plan = plan_reviewers(problem)
         except NotEnoughReviewers as exc:
             short = len(exc.shortfall)
             raise AssignmentRefused(

@@ -1,7 +1,7 @@
-"""Automatic assignment of expert reviewers to the applications of one program.
+"""The reviewer planner: which expert reviews which application of one program.
 
 A pure algorithm: ids in, ids out, no database. The service that calls it
-locks the rows, builds an `AssignmentProblem` from them, and writes the plan.
+locks the rows, builds a `ReviewerPlanProblem` from them, and writes the plan.
 
 The model
 ---------
@@ -69,14 +69,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-__all__ = ["AssignmentProblem", "NotEnoughReviewers", "plan_assignments"]
+__all__ = ["ReviewerPlanProblem", "NotEnoughReviewers", "plan_reviewers"]
 
 # How many short applications the exception message names before "and N more".
 _MESSAGE_LIMIT = 10
 
 
 @dataclass(frozen=True)
-class AssignmentProblem:
+class ReviewerPlanProblem:
     """Everything the planner needs about one program's reviewing, as plain ids.
 
     `existing` pairs count toward `per_application` and are never moved;
@@ -116,7 +116,7 @@ class NotEnoughReviewers(Exception):
         )
 
 
-def plan_assignments(problem: AssignmentProblem) -> dict[int, list[int]]:
+def plan_reviewers(problem: ReviewerPlanProblem) -> dict[int, list[int]]:
     """New (application id -> sorted reviewer ids) pairs that fill every gap.
 
     Existing pairs are untouched and not repeated; applications that already
@@ -155,7 +155,9 @@ def plan_assignments(problem: AssignmentProblem) -> dict[int, list[int]]:
     return plan
 
 
-def _eligibility(problem: AssignmentProblem, needy: list[int], reviewers: list[int]) -> np.ndarray:
+def _eligibility(
+    problem: ReviewerPlanProblem, needy: list[int], reviewers: list[int]
+) -> np.ndarray:
     """Boolean matrix (needy application x reviewer): may this pair be added?"""
     eligible = np.ones((len(needy), len(reviewers)), dtype=bool)
     app_index = {app: i for i, app in enumerate(needy)}

@@ -1,4 +1,4 @@
-"""The reviewer-assignment planner (`programs.assignment`), without a database.
+"""The reviewer-assignment planner (`programs.reviewer_planner`), without a database.
 
 Hand-made cases pin exact plans where only one is right; hypothesis checks the
 invariants on random programs: every gap filled with distinct eligible
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programs.assignment import AssignmentProblem, NotEnoughReviewers, plan_assignments
+from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 
 PROPERTY = settings(max_examples=150, deadline=None)
 
@@ -26,7 +26,7 @@ Plan = dict[int, list[int]]
 # --- helpers ---------------------------------------------------------------
 
 
-def final_loads(problem: AssignmentProblem, plan: Plan) -> dict[int, int]:
+def final_loads(problem: ReviewerPlanProblem, plan: Plan) -> dict[int, int]:
     """Each pool reviewer's load after the plan: current load plus new pairs."""
     loads = {reviewer: problem.loads.get(reviewer, 0) for reviewer in problem.reviewers}
     for chosen in plan.values():
@@ -39,18 +39,18 @@ def spread(loads: dict[int, int]) -> int:
     return max(loads.values()) - min(loads.values())
 
 
-def eligible(problem: AssignmentProblem, app: int) -> list[int]:
+def eligible(problem: ReviewerPlanProblem, app: int) -> list[int]:
     taken = problem.existing.get(app, frozenset())
     return sorted(
         r for r in set(problem.reviewers) if r not in taken and (app, r) not in problem.blocked
     )
 
 
-def gap(problem: AssignmentProblem, app: int) -> int:
+def gap(problem: ReviewerPlanProblem, app: int) -> int:
     return max(0, problem.per_application - len(problem.existing.get(app, ())))
 
 
-def assert_complete(problem: AssignmentProblem, plan: Plan) -> None:
+def assert_complete(problem: ReviewerPlanProblem, plan: Plan) -> None:
     """Every application ends with k distinct reviewers; new pairs are legal and new."""
     assert set(plan) <= set(problem.applications)
     for app in set(problem.applications):
@@ -61,7 +61,7 @@ def assert_complete(problem: AssignmentProblem, plan: Plan) -> None:
         assert app not in plan or new, "no empty lists in the plan"
 
 
-def greedy(problem: AssignmentProblem) -> Plan:
+def greedy(problem: ReviewerPlanProblem) -> Plan:
     """Baseline: application by application, the least loaded eligible reviewers."""
     loads = Counter({reviewer: problem.loads.get(reviewer, 0) for reviewer in problem.reviewers})
     plan: Plan = {}
@@ -74,7 +74,7 @@ def greedy(problem: AssignmentProblem) -> Plan:
     return plan
 
 
-def reachable_reviewers(problem: AssignmentProblem, plan: Plan, start: int) -> set[int]:
+def reachable_reviewers(problem: ReviewerPlanProblem, plan: Plan, start: int) -> set[int]:
     """Reviewers that could hand one review to `start` along an exchange chain.
 
     `start` takes an application it is eligible for and not on; one of that
@@ -93,7 +93,7 @@ def reachable_reviewers(problem: AssignmentProblem, plan: Plan, start: int) -> s
     return seen
 
 
-def best_sorted_loads(problem: AssignmentProblem) -> tuple[int, ...]:
+def best_sorted_loads(problem: ReviewerPlanProblem) -> tuple[int, ...]:
     """Brute force: the decreasingly smallest final load vector over all plans."""
     pool = sorted(set(problem.reviewers))
     start = tuple(problem.loads.get(r, 0) for r in pool)
@@ -126,7 +126,7 @@ def shuffled(items: Iterable[int], seed: int) -> list[int]:
 
 
 @st.composite
-def programs(draw, max_apps: int = 40, max_pool: int = 12, max_k: int = 4) -> AssignmentProblem:
+def programs(draw, max_apps: int = 40, max_pool: int = 12, max_k: int = 4) -> ReviewerPlanProblem:
     """A feasible program: sparse conflicts, partial existing assignments, uneven loads.
 
     Every application keeps at least as many eligible reviewers as its gap, and
@@ -153,11 +153,11 @@ def programs(draw, max_apps: int = 40, max_pool: int = 12, max_k: int = 4) -> As
     loads = Counter(r for taken in existing.values() for r in taken)
     for reviewer in pool:
         loads[reviewer] += rng.randint(0, extra_load)
-    return AssignmentProblem(apps, pool, k, existing, frozenset(blocked), dict(loads))
+    return ReviewerPlanProblem(apps, pool, k, existing, frozenset(blocked), dict(loads))
 
 
 @st.composite
-def planted_programs(draw) -> AssignmentProblem:
+def planted_programs(draw) -> ReviewerPlanProblem:
     """A program built around a hidden plan whose loads are all within one.
 
     Reviewers are dealt round-robin (in a random order) to the applications,
@@ -180,33 +180,33 @@ def planted_programs(draw) -> AssignmentProblem:
             existing[app] = kept
         blocked |= {(app, r) for r in pool if r not in hidden[app] and rng.random() < density}
     loads = Counter(r for taken in existing.values() for r in taken)
-    return AssignmentProblem(apps, sorted(pool), k, existing, frozenset(blocked), dict(loads))
+    return ReviewerPlanProblem(apps, sorted(pool), k, existing, frozenset(blocked), dict(loads))
 
 
 # --- hand-made cases -------------------------------------------------------
 
 
 def test_plan_assignments_small_pool_takes_everyone():
-    problem = AssignmentProblem(applications=[1], reviewers=[30, 10, 20], per_application=3)
+    problem = ReviewerPlanProblem(applications=[1], reviewers=[30, 10, 20], per_application=3)
 
-    assert plan_assignments(problem) == {1: [10, 20, 30]}
+    assert plan_reviewers(problem) == {1: [10, 20, 30]}
 
 
 def test_plan_assignments_blocked_pairs_force_the_only_plan():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1, 2],
         reviewers=[10, 20, 30],
         per_application=2,
         blocked=frozenset({(1, 10), (2, 30)}),
     )
 
-    assert plan_assignments(problem) == {1: [20, 30], 2: [10, 20]}
+    assert plan_reviewers(problem) == {1: [20, 30], 2: [10, 20]}
 
 
 def test_plan_assignments_existing_count_toward_k_and_loads():
     # App 1 already has reviewer 10. Reviewer 10 (load 4) and 20 (load 3) are
     # busier than 30, so 30 takes both apps and app 2's second goes to 20.
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1, 2],
         reviewers=[10, 20, 30],
         per_application=2,
@@ -214,28 +214,28 @@ def test_plan_assignments_existing_count_toward_k_and_loads():
         loads={10: 4, 20: 3},
     )
 
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
 
     assert plan == {1: [30], 2: [20, 30]}
     assert final_loads(problem, plan) == {10: 4, 20: 4, 30: 2}
 
 
 def test_plan_assignments_busiest_reviewer_gets_nothing_when_others_can_cover():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1, 2, 3], reviewers=[10, 20, 30, 40], per_application=1, loads={10: 9}
     )
 
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
 
     assert sorted(r for chosen in plan.values() for r in chosen) == [20, 30, 40]
 
 
 def test_plan_assignments_even_split_without_conflicts():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=range(1, 11), reviewers=[1, 2, 3, 4, 5], per_application=2
     )
 
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
 
     assert_complete(problem, plan)
     assert final_loads(problem, plan) == {1: 4, 2: 4, 3: 4, 4: 4, 5: 4}
@@ -245,14 +245,14 @@ def test_plan_assignments_forced_reviewer_beyond_water_level():
     # Apps 1-10 can only go to reviewer 10, far above the average of 4: the
     # capped first round is short and the planner must widen the cap.
     only_ten = {(app, r) for app in range(1, 11) for r in (11, 12, 13, 14)}
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=range(1, 21),
         reviewers=[10, 11, 12, 13, 14],
         per_application=1,
         blocked=frozenset(only_ten),
     )
 
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
 
     assert {app: plan[app] for app in range(1, 11)} == {app: [10] for app in range(1, 11)}
     assert final_loads(problem, plan)[10] == 10
@@ -260,7 +260,7 @@ def test_plan_assignments_forced_reviewer_beyond_water_level():
 
 
 def test_plan_assignments_existing_reviewer_outside_pool_counts_toward_k():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1],
         reviewers=[10, 20],
         per_application=2,
@@ -268,11 +268,11 @@ def test_plan_assignments_existing_reviewer_outside_pool_counts_toward_k():
         loads={10: 1},
     )
 
-    assert plan_assignments(problem) == {1: [20]}
+    assert plan_reviewers(problem) == {1: [20]}
 
 
 def test_plan_assignments_complete_and_overfull_applications_are_left_alone():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1, 2, 3],
         reviewers=[10, 20, 30, 40],
         per_application=2,
@@ -280,23 +280,23 @@ def test_plan_assignments_complete_and_overfull_applications_are_left_alone():
         loads={10: 2, 20: 2, 30: 1},
     )
 
-    assert plan_assignments(problem) == {3: [30, 40]}
+    assert plan_reviewers(problem) == {3: [30, 40]}
 
 
 def test_plan_assignments_nothing_to_do_returns_empty():
-    assert plan_assignments(AssignmentProblem(applications=[], reviewers=[1, 2])) == {}
+    assert plan_reviewers(ReviewerPlanProblem(applications=[], reviewers=[1, 2])) == {}
     assert (
-        plan_assignments(AssignmentProblem(applications=[1], reviewers=[], per_application=0)) == {}
+        plan_reviewers(ReviewerPlanProblem(applications=[1], reviewers=[], per_application=0)) == {}
     )
 
 
 def test_plan_assignments_negative_k_is_refused():
     with pytest.raises(ValueError, match="per_application"):
-        plan_assignments(AssignmentProblem(applications=[1], reviewers=[1], per_application=-1))
+        plan_reviewers(ReviewerPlanProblem(applications=[1], reviewers=[1], per_application=-1))
 
 
 def test_plan_assignments_rerun_on_result_returns_empty():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=range(1, 31),
         reviewers=range(100, 108),
         per_application=3,
@@ -304,13 +304,13 @@ def test_plan_assignments_rerun_on_result_returns_empty():
         existing={4: frozenset({100})},
         loads={100: 1},
     )
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
     existing = {
         app: frozenset(problem.existing.get(app, ())) | set(plan.get(app, ()))
         for app in range(1, 31)
     }
 
-    rerun = AssignmentProblem(
+    rerun = ReviewerPlanProblem(
         applications=problem.applications,
         reviewers=problem.reviewers,
         per_application=3,
@@ -319,11 +319,11 @@ def test_plan_assignments_rerun_on_result_returns_empty():
         loads=final_loads(problem, plan),
     )
 
-    assert plan_assignments(rerun) == {}
+    assert plan_reviewers(rerun) == {}
 
 
 def test_plan_assignments_same_answer_for_any_input_order():
-    base = AssignmentProblem(
+    base = ReviewerPlanProblem(
         applications=range(1, 41),
         reviewers=range(100, 111),
         per_application=3,
@@ -331,7 +331,7 @@ def test_plan_assignments_same_answer_for_any_input_order():
         existing={5: frozenset({101, 102}), 9: frozenset({110})},
         loads={101: 1, 102: 1, 110: 1},
     )
-    reordered = AssignmentProblem(
+    reordered = ReviewerPlanProblem(
         applications=shuffled(base.applications, 1) + [7, 7],
         reviewers=shuffled(base.reviewers, 2),
         per_application=3,
@@ -340,20 +340,20 @@ def test_plan_assignments_same_answer_for_any_input_order():
         loads=base.loads,
     )
 
-    first = plan_assignments(base)
+    first = plan_reviewers(base)
 
-    assert plan_assignments(base) == first
-    assert plan_assignments(reordered) == first
+    assert plan_reviewers(base) == first
+    assert plan_reviewers(reordered) == first
 
 
 # --- infeasible cases ------------------------------------------------------
 
 
 def test_plan_assignments_k_above_pool_size_raises_with_shortfall():
-    problem = AssignmentProblem(applications=[2, 1], reviewers=[10, 20], per_application=3)
+    problem = ReviewerPlanProblem(applications=[2, 1], reviewers=[10, 20], per_application=3)
 
     with pytest.raises(NotEnoughReviewers) as raised:
-        plan_assignments(problem)
+        plan_reviewers(problem)
 
     assert raised.value.shortfall == {1: 1, 2: 1}
     assert str(raised.value) == (
@@ -363,7 +363,7 @@ def test_plan_assignments_k_above_pool_size_raises_with_shortfall():
 
 
 def test_plan_assignments_all_reviewers_blocked_raises_for_that_application_only():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=[1, 2, 3],
         reviewers=[10, 20, 30],
         per_application=2,
@@ -374,7 +374,7 @@ def test_plan_assignments_all_reviewers_blocked_raises_for_that_application_only
 
     # App 1 alone could be filled, but nothing is planned: the whole call raises.
     with pytest.raises(NotEnoughReviewers) as raised:
-        plan_assignments(problem)
+        plan_reviewers(problem)
 
     assert raised.value.shortfall == {2: 2, 3: 1}
     assert raised.value.per_application == 2
@@ -385,7 +385,7 @@ def test_plan_assignments_all_reviewers_blocked_raises_for_that_application_only
 
 
 def test_plan_assignments_shortfall_message_names_ten_and_counts_the_rest():
-    problem = AssignmentProblem(
+    problem = ReviewerPlanProblem(
         applications=range(1, 13),
         reviewers=[10],
         per_application=1,
@@ -393,7 +393,7 @@ def test_plan_assignments_shortfall_message_names_ten_and_counts_the_rest():
     )
 
     with pytest.raises(NotEnoughReviewers) as raised:
-        plan_assignments(problem)
+        plan_reviewers(problem)
 
     assert raised.value.shortfall == {app: 1 for app in range(1, 13)}
     assert str(raised.value).startswith("12 applications cannot get 1 reviewer: ")
@@ -406,7 +406,7 @@ def test_plan_assignments_shortfall_message_names_ten_and_counts_the_rest():
 @PROPERTY
 @given(programs())
 def test_plan_assignments_fills_every_gap_with_distinct_eligible_reviewers(problem):
-    assert_complete(problem, plan_assignments(problem))
+    assert_complete(problem, plan_reviewers(problem))
 
 
 @PROPERTY
@@ -414,7 +414,7 @@ def test_plan_assignments_fills_every_gap_with_distinct_eligible_reviewers(probl
 def test_plan_assignments_leaves_no_load_reducing_exchange(problem):
     # The optimality certificate: a reviewer two or more below another can never
     # take over one of that reviewer's new reviews, directly or along a chain.
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
     loads = final_loads(problem, plan)
 
     for low in problem.reviewers:
@@ -425,7 +425,7 @@ def test_plan_assignments_leaves_no_load_reducing_exchange(problem):
 @PROPERTY
 @given(planted_programs())
 def test_plan_assignments_within_one_when_a_balanced_plan_exists(problem):
-    plan = plan_assignments(problem)
+    plan = plan_reviewers(problem)
 
     assert_complete(problem, plan)
     assert spread(final_loads(problem, plan)) <= 1
@@ -434,7 +434,7 @@ def test_plan_assignments_within_one_when_a_balanced_plan_exists(problem):
 @PROPERTY
 @given(programs())
 def test_plan_assignments_never_less_balanced_than_greedy(problem):
-    ours = final_loads(problem, plan_assignments(problem))
+    ours = final_loads(problem, plan_reviewers(problem))
     theirs = final_loads(problem, greedy(problem))
 
     assert max(ours.values()) <= max(theirs.values())
@@ -445,7 +445,7 @@ def test_plan_assignments_never_less_balanced_than_greedy(problem):
 @settings(max_examples=120, deadline=None)
 @given(programs(max_apps=5, max_pool=6, max_k=3))
 def test_plan_assignments_matches_brute_force_on_tiny_programs(problem):
-    loads = final_loads(problem, plan_assignments(problem))
+    loads = final_loads(problem, plan_reviewers(problem))
 
     assert tuple(sorted(loads.values(), reverse=True)) == best_sorted_loads(problem)
 
@@ -453,8 +453,8 @@ def test_plan_assignments_matches_brute_force_on_tiny_programs(problem):
 @PROPERTY
 @given(programs(), st.integers(0, 2**16))
 def test_plan_assignments_is_idempotent_and_order_independent(problem, seed):
-    plan = plan_assignments(problem)
-    reordered = AssignmentProblem(
+    plan = plan_reviewers(problem)
+    reordered = ReviewerPlanProblem(
         shuffled(problem.applications, seed),
         shuffled(problem.reviewers, seed + 1),
         problem.per_application,
@@ -466,7 +466,7 @@ def test_plan_assignments_is_idempotent_and_order_independent(problem, seed):
         app: problem.existing.get(app, frozenset()) | frozenset(plan.get(app, ()))
         for app in problem.applications
     }
-    rerun = AssignmentProblem(
+    rerun = ReviewerPlanProblem(
         problem.applications,
         problem.reviewers,
         problem.per_application,
@@ -475,8 +475,8 @@ def test_plan_assignments_is_idempotent_and_order_independent(problem, seed):
         final_loads(problem, plan),
     )
 
-    assert plan_assignments(reordered) == plan
-    assert plan_assignments(rerun) == {}
+    assert plan_reviewers(reordered) == plan
+    assert plan_reviewers(rerun) == {}
 
 
 @PROPERTY
@@ -485,7 +485,7 @@ def test_plan_assignments_shortfall_lists_every_incomplete_application(problem, 
     # Block extra pairs at random, possibly leaving some applications short.
     pairs = [(app, r) for app in problem.applications for r in problem.reviewers]
     extra = data.draw(st.sets(st.sampled_from(pairs)))
-    harder = AssignmentProblem(
+    harder = ReviewerPlanProblem(
         problem.applications,
         problem.reviewers,
         problem.per_application,
@@ -501,7 +501,7 @@ def test_plan_assignments_shortfall_lists_every_incomplete_application(problem, 
 
     if expected:
         with pytest.raises(NotEnoughReviewers) as raised:
-            plan_assignments(harder)
+            plan_reviewers(harder)
         assert raised.value.shortfall == expected
     else:
-        assert_complete(harder, plan_assignments(harder))
+        assert_complete(harder, plan_reviewers(harder))

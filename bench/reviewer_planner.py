@@ -1,9 +1,9 @@
 """Time the reviewer-assignment planner on programs of realistic and large size.
 
-    .venv/bin/python -m bench.assignment [--repeat 3] [--seed 2025]
+    .venv/bin/python -m bench.reviewer_planner [--repeat 3] [--seed 2025]
 
 No database or services: builds random problems in memory (k=3, ~1% of the
-pairs blocked as conflicts) and times `plan_assignments` alone, reporting the
+pairs blocked as conflicts) and times `plan_reviewers` alone, reporting the
 best of --repeat runs and the resulting spread of reviewer loads. Scenarios:
 
 - fresh: no reviewer assigned yet;
@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from programs.assignment import AssignmentProblem, plan_assignments
+from programs.reviewer_planner import ReviewerPlanProblem, plan_reviewers
 
 K = 3
 BLOCKED_SHARE = 0.01
@@ -44,11 +44,11 @@ def main() -> None:
             if rng.random() < BLOCKED_SHARE
         )
 
-        fresh = AssignmentProblem(apps, reviewers, K, {}, blocked, {})
+        fresh = ReviewerPlanProblem(apps, reviewers, K, {}, blocked, {})
         plan = _report("fresh", fresh, args.repeat)
 
         existing = {app: frozenset(chosen) for app, chosen in plan.items()}
-        rerun = AssignmentProblem(apps, reviewers, K, existing, blocked, _loads(existing))
+        rerun = ReviewerPlanProblem(apps, reviewers, K, existing, blocked, _loads(existing))
         again = _report("rerun", rerun, args.repeat)
         assert again == {}, "a second run planned new pairs"
 
@@ -57,7 +57,7 @@ def main() -> None:
         for app in apps[::2]:
             pool = [r for r in busy if (app, r) not in blocked]
             started[app] = frozenset(rng.sample(pool, rng.randint(1, K)))
-        half = AssignmentProblem(apps, reviewers, K, started, blocked, _loads(started))
+        half = ReviewerPlanProblem(apps, reviewers, K, started, blocked, _loads(started))
         _report("half-started", half, args.repeat)
 
 
@@ -65,8 +65,8 @@ def _loads(assigned: dict[int, frozenset[int]]) -> Counter[int]:
     return Counter(reviewer for chosen in assigned.values() for reviewer in chosen)
 
 
-def _report(name: str, problem: AssignmentProblem, repeat: int) -> dict[int, list[int]]:
-    seconds, plan = _best(lambda: plan_assignments(problem), repeat)
+def _report(name: str, problem: ReviewerPlanProblem, repeat: int) -> dict[int, list[int]]:
+    seconds, plan = _best(lambda: plan_reviewers(problem), repeat)
     final = Counter({reviewer: problem.loads.get(reviewer, 0) for reviewer in problem.reviewers})
     final.update(reviewer for chosen in plan.values() for reviewer in chosen)
     loads = [final[reviewer] for reviewer in problem.reviewers]
