@@ -1,7 +1,11 @@
+"""The programs app's forms, the admin's included: programs, the selection board, the suggestion."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from startups.enums import Country, Sector
+from programs.ranking import RANKED_STATES
+from programs.selectors import BOARD_SORTS
+from startups.enums import Country, Region, Sector
 from startups.models import Program
 
 
@@ -78,3 +82,59 @@ class ProgramAdminForm(forms.ModelForm):
                 "review_deadline", _("The review deadline must follow the call's close.")
             )
         return data
+
+
+# --- the selection board and the suggestion ---------------------------------
+
+
+class BoardFilter(forms.Form):
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("All"))] + list(Sector.choices)
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All"))] + list(Region.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + [(s.value, s.label) for s in RANKED_STATES],
+    )
+    flag = forms.ChoiceField(
+        label=_("Flag"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("not_enough", _("Not enough reviews")),
+            ("disagreement", _("Reviewers disagree")),
+        ],
+    )
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in BOARD_SORTS])
+    normalised = forms.ChoiceField(required=False, choices=[("", ""), ("0", "0"), ("1", "1")])
+
+
+class MinimumForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("At least"),
+        required=False,
+        choices=[("", "—"), ("region", _("Region")), ("sector", _("Sector"))],
+    )
+    value = forms.ChoiceField(
+        label=_("Value"),
+        required=False,
+        choices=[("", "—"), (_("Region"), Region.choices), (_("Sector"), Sector.choices)],
+    )
+    count = forms.IntegerField(label=_("Projects"), required=False, min_value=1, max_value=1000)
+
+    def clean(self):
+        data = super().clean()
+        field, value = data.get("field"), data.get("value")
+        if field and value:
+            known = Region.values if field == "region" else Sector.values
+            if value not in known:
+                raise forms.ValidationError(_("Choose a value of the chosen kind."))
+            if not data.get("count"):
+                raise forms.ValidationError(_("Say how many projects at least."))
+        return data
+
+
+MinimumFormSet = forms.formset_factory(MinimumForm, extra=3, max_num=10)

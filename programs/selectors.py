@@ -1,8 +1,19 @@
 """Reads of programs, with their related rows loaded up front."""
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from programs.ranking import ranking
 from startups.enums import ProgramStatus
 from startups.models import Program
 
@@ -141,3 +152,57 @@ def review_progress_by_application(*, program) -> QuerySet:
         )
         .order_by("reviews_submitted", "id")
     )
+
+
+# --- the selection board -----------------------------------------------------
+
+BOARD_SORTS = {
+    "rank": ["rank"],
+    "score": ["rank"],
+    "requested": [F("requested_amount").asc(nulls_last=True), "rank"],
+    "name": ["startup__name", "rank"],
+    "reviews": ["reviews", "rank"],
+    "spread": [F("spread").desc(nulls_last=True), "rank"],
+}
+BOARD_FLAGS = ("not_enough", "disagreement")
+
+
+def selection_board_rows(
+    *,
+    program: Program,
+    normalised: bool,
+    sector: str = "",
+    region: str = "",
+    status: str = "",
+    flag: str = "",
+    sort: str = "rank",
+) -> QuerySet:
+    """The board's ranked applications, filtered and sorted, each with its two flags.
+
+    `not_enough`: fewer submitted reviews than the program asks for;
+    `disagreement`: the reviewers' spread is above the program's threshold.
+    Both are computed in SQL, so the filter and the row agree.
+    """
+    rows = ranking(program, normalised=normalised).annotate(
+        not_enough=Case(
+            When(reviews__lt=program.reviews_per_application, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        disagreement=Case(
+            When(spread__gt=program.disagreement_threshold, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if sector:
+        rows = rows.filter(startup__sector=sector)
+    if region:
+        rows = rows.filter(startup__region=region)
+    if status:
+        rows = rows.filter(status=status)
+    if flag == "not_enough":
+        rows = rows.filter(reviews__lt=program.reviews_per_application)
+    elif flag == "disagreement":
+        rows = rows.filter(spread__gt=program.disagreement_threshold)
+    return rows.order_by(*BOARD_SORTS.get(sort or "rank", BOARD_SORTS["rank"]))

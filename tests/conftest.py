@@ -17,6 +17,12 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 REDIS_URL = (
     os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 )
+# The broker tests publish to and consume from one Redis database reserved for
+# tests, database 13 of the server above (TEST_REDIS_DB to choose another), and
+# flush it before each test: a task left by an earlier run must not reach this
+# run's worker. Nothing else may use that database; two runs at once on one
+# Redis server need different TEST_REDIS_DB values.
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
 
 
 def _answers(url: str) -> bool:
@@ -83,6 +89,20 @@ def _tasks_in_process(settings):
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL
+
+
+@pytest.fixture
+def broker_url(redis_url) -> str:
+    """The reserved test database (TEST_REDIS_DB) on the test Redis, emptied first."""
+    import redis
+
+    url = f"{redis_url.rsplit('/', 1)[0]}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return url
 
 
 def free_port() -> int:

@@ -10,11 +10,10 @@ from django.db import transaction
 from portal.celery import app
 from portal.models import Notification, NotificationStatus
 from portal.notifications import notification_create
-from tests.portal.test_notifications_broker import (  # noqa: F401 (fixture)
+from tests.portal.test_notifications_broker import (
     _close_worker_connections,
     _use_broker,
     _wait_for,
-    broker_url,
 )
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -31,7 +30,7 @@ def _queue_mail(key: str) -> Notification:
         )
 
 
-def test_healthz_goes_503_when_the_worker_stops(client, settings, broker_url, smtp_server):  # noqa: F811
+def test_healthz_goes_503_when_the_worker_stops(client, settings, broker_url, smtp_server):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.HEALTHZ_OUTBOX_MAX_AGE = 2
     _use_broker(settings, broker_url)

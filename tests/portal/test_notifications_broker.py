@@ -4,7 +4,6 @@ The worker runs in a thread of the test process (celery.contrib.testing),
 consuming from Redis; mail goes over SMTP to aiosmtpd on loopback.
 """
 
-import random
 import time
 from datetime import timedelta
 
@@ -34,14 +33,6 @@ def _use_broker(settings, url):
     # next publish connects to the broker the settings now name.
     app._pool = None
     app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_url(redis_url):
-    # A database of its own, so that other test runs on this Redis do not
-    # consume this run's tasks.
-    base = redis_url.rsplit("/", 1)[0]
-    return f"{base}/{random.randint(1, 15)}"
 
 
 @pytest.fixture
