@@ -58,6 +58,11 @@ test:
 	@$(MAKE) --no-print-directory install-dev
 	DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest $(PYTEST_ARGS)
 
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots:
+	@$(MAKE) --no-print-directory install-dev
+	SCREENSHOTS=1 DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest tests/browser -m browser -p no:cacheprovider -q
+
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
