@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from programs.models import Review, ReviewStatus
+from programs.models import AssignmentStatus, Review, ReviewStatus
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, is_in_group
 from startups.rules import is_application_staff, is_team_member
 
@@ -52,7 +52,8 @@ def others_visible_before_submit(user: Any, assignment: Any) -> bool:
 
 
 # The manager gate: running programs, reviewing, selection, funding, reports.
-rules.add_perm("programs.manage_programs", is_program_manager)
+MANAGE_PROGRAMS = "programs.manage_programs"
+rules.add_perm(MANAGE_PROGRAMS, is_program_manager)
 # The reviewer's admin pages (the queue, their own assignments and reviews).
 rules.add_perm("programs.review_applications", is_reviewer)
 # Declaring a conflict and scoring: only the assignment's own reviewer.
@@ -70,7 +71,7 @@ rules.add_perm(
 def is_assigned_reviewer(user: Any, application: Any) -> bool:
     if not user.is_authenticated or application is None:
         return False
-    return application.assignments.filter(reviewer=user, status="active").exists()
+    return application.assignments.filter(reviewer=user, status=AssignmentStatus.ACTIVE).exists()
 
 
 # Reviewers read the pitch deck of the applications assigned to them.

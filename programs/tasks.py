@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from portal.models import NotificationKind
 from portal.notifications import notification_create_for_users
-from startups.enums import ApplicationStatus
+from startups.enums import ApplicationStatus, ProgramStatus
 from startups.models import Application, Program
+from startups.selectors import team_recipients
 
 # Each reminder is sent once per application and window: its event key
 # names both, so running the job twice (or daily) sends nothing twice.
@@ -35,7 +36,7 @@ def remind_calls_closing() -> int:
             .order_by("id")
         )
         for application in drafts.iterator(chunk_size=500):
-            users = [m.user for m in application.startup.memberships.all()]
+            users = team_recipients(startup=application.startup)
             with transaction.atomic():
                 created += len(
                     notification_create_for_users(
@@ -67,7 +68,7 @@ def remind_reviews() -> int:
     created = 0
     programs = Program.objects.filter(
         review_deadline__isnull=False, review_deadline__lte=now + timedelta(days=3)
-    ).exclude(status__in=["draft", "decided", "closed"])
+    ).exclude(status__in=[ProgramStatus.DRAFT, ProgramStatus.DECIDED, ProgramStatus.CLOSED])
     for program in programs:
         overdue = program.review_deadline < now
         created += reviewers_remind(

@@ -6,7 +6,7 @@ same boundary so another founder's objects are simply not found (404).
 
 import rules
 
-from startups.enums import MembershipRole
+from startups.enums import ApplicationStatus, MembershipRole
 
 
 @rules.predicate
@@ -31,8 +31,18 @@ def is_application_staff(user) -> bool:
     return user.is_authenticated and user.is_staff and user.has_perm("startups.view_application")
 
 
+@rules.predicate
+def is_withdrawable_by_team(user, application) -> bool:
+    """Until review starts the team withdraws itself; later, through the program office."""
+    return application is not None and application.status in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+    )
+
+
 rules.add_perm("startups.view_startup_profile", is_team_member)
 rules.add_perm("startups.change_startup_profile", is_team_member)
 rules.add_perm("startups.manage_team", is_startup_owner)
 rules.add_perm("startups.edit_application", is_team_member)
+rules.add_perm("startups.withdraw_application", is_team_member & is_withdrawable_by_team)
 rules.add_perm("startups.download_pitch_deck", is_team_member | is_application_staff)

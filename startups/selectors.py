@@ -4,9 +4,12 @@ Every lookup that takes an id goes through the user's own startups, so
 another founder's objects are not found (the views answer 404).
 """
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from startups.enums import MembershipRole
 from startups.models import Application, ApplicationStatusChange, Membership, Startup
 
 
@@ -27,6 +30,20 @@ def startup_get_for_user(*, user, pk: int) -> Startup:
 
 def startup_team(*, startup: Startup) -> QuerySet[Membership]:
     return startup.memberships.select_related("user").order_by("-role", "joined_at")
+
+
+def team_recipients(*, startup: Startup) -> list[Any]:
+    """Everyone on the startup's team, owner first: whom the portal tells about it.
+
+    The one answer to "who gets the team's e-mails". Uses the memberships
+    the caller prefetched (`prefetch_related("startup__memberships__user")`)
+    when it has them, so a loop over applications stays one query.
+    """
+    memberships = startup.memberships.all()
+    if "memberships" not in getattr(startup, "_prefetched_objects_cache", {}):
+        memberships = memberships.select_related("user")
+    ordered = sorted(memberships, key=lambda m: (m.role != MembershipRole.OWNER, m.pk))
+    return [membership.user for membership in ordered]
 
 
 def _history() -> Prefetch:

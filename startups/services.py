@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
-from portal.exceptions import DomainError
+from portal.exceptions import DomainError, NotAllowed, permission_require
 from portal.models import NotificationKind
 from portal.money import format_money
 from portal.notifications import notification_create, notification_create_for_users
@@ -26,13 +26,10 @@ from startups.models import (
     Program,
     Startup,
 )
+from startups.selectors import team_recipients
 from startups.workflow import application_record_creation, application_transition
 
 # --- Errors ---------------------------------------------------------------
-
-
-class NotAllowed(DomainError):
-    pass
 
 
 class InvitationInvalid(DomainError):
@@ -98,8 +95,12 @@ def invitation_create(*, startup: Startup, email: str, actor, language: str) -> 
     email = email.strip().lower()
     with transaction.atomic():
         Startup.objects.select_for_update().get(pk=startup.pk)
-        if not startup.memberships.filter(user=actor, role=MembershipRole.OWNER).exists():
-            raise NotAllowed(_("Only the startup's owner can invite co-founders."))
+        permission_require(
+            user=actor,
+            perm="startups.manage_team",
+            obj=startup,
+            message=_("Only the startup's owner can invite co-founders."),
+        )
         if startup.memberships.filter(user__email__iexact=email).exists():
             raise InvitationInvalid(_("%(email)s is already on the team.") % {"email": email})
         now = timezone.now()
@@ -170,10 +171,12 @@ def invitation_accept(*, token: str, user) -> Membership:
 
 def invitation_revoke(*, invitation: Invitation, actor) -> None:
     with transaction.atomic():
-        if not invitation.startup.memberships.filter(
-            user=actor, role=MembershipRole.OWNER
-        ).exists():
-            raise NotAllowed(_("Only the startup's owner can cancel invitations."))
+        permission_require(
+            user=actor,
+            perm="startups.manage_team",
+            obj=invitation.startup,
+            message=_("Only the startup's owner can cancel invitations."),
+        )
         Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             revoked_at=timezone.now()
         )
@@ -182,8 +185,12 @@ def invitation_revoke(*, invitation: Invitation, actor) -> None:
 def membership_remove(*, membership: Membership, actor) -> None:
     with transaction.atomic():
         startup = Startup.objects.select_for_update().get(pk=membership.startup_id)
-        if not startup.memberships.filter(user=actor, role=MembershipRole.OWNER).exists():
-            raise NotAllowed(_("Only the startup's owner can remove team members."))
+        permission_require(
+            user=actor,
+            perm="startups.manage_team",
+            obj=startup,
+            message=_("Only the startup's owner can remove team members."),
+        )
         if membership.role == MembershipRole.OWNER:
             raise NotAllowed(_("The owner cannot be removed from the startup."))
         audit_record(
@@ -331,7 +338,7 @@ def application_submit(*, application: Application, actor) -> Application:
         notification_create_for_users(
             kind=NotificationKind.APPLICATION_SUBMITTED,
             event_key=f"application:{locked.pk}:submitted",
-            users=team_users(locked.startup),
+            users=team_recipients(startup=locked.startup),
             obj=locked,
             context={
                 "program": locked.program.name,
@@ -346,17 +353,16 @@ def application_submit(*, application: Application, actor) -> Application:
     return application
 
 
-def team_users(startup: Startup) -> list:
-    """Everyone on the startup's team, owner first."""
-    return [m.user for m in startup.memberships.select_related("user").order_by("-role", "id")]
-
-
 def application_withdraw(*, application: Application, actor, note: str = "") -> Application:
     """The team withdraws; possible until review starts."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
-            raise NotAllowed(_("Review has started: to withdraw now, write to the program office."))
+        permission_require(
+            user=actor,
+            perm="startups.withdraw_application",
+            obj=locked,
+            message=_("Review has started: to withdraw now, write to the program office."),
+        )
         application_transition(
             application=locked, to=ApplicationStatus.WITHDRAWN, actor=actor, note=note
         )

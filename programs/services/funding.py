@@ -22,6 +22,7 @@ from portal.money import format_money
 from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
+from programs.rules import MANAGE_PROGRAMS
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
@@ -33,14 +34,6 @@ class FundingRefused(DomainError):
     pass
 
 
-def _require_manager(actor) -> None:
-    permission_require(
-        user=actor,
-        perm="programs.manage_programs",
-        message=_("Only program managers record funding."),
-    )
-
-
 def award_create(
     *,
     application: Application,
@@ -50,7 +43,9 @@ def award_create(
     over_request_reason: str = "",
 ) -> Award:
     """Award a selected application; the sum of awards stays within the budget."""
-    _require_manager(actor)
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
+    )
     amount = Decimal(amount)
     reason = (over_request_reason or "").strip()
     if amount <= 0:
@@ -144,7 +139,9 @@ def tranches_set(*, award: Award, schedule: list[dict], actor) -> list[Tranche]:
     Each item: amount, planned_date, milestone. Possible only before the
     first payment (afterwards the paid history would lose its tranche).
     """
-    _require_manager(actor)
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
+    )
     with transaction.atomic():
         award = Award.objects.select_for_update().get(pk=award.pk)
         if Disbursement.objects.filter(award=award).exists():
@@ -219,7 +216,9 @@ def disbursement_record(
     *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor
 ) -> Disbursement:
     """A payment against a tranche: never more than the tranche, nor the award."""
-    _require_manager(actor)
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
+    )
     amount = Decimal(amount)
     reference = (reference or "").strip()
     if amount <= 0:
@@ -278,7 +277,9 @@ def disbursement_record(
 
 def disbursement_reverse(*, disbursement: Disbursement, actor, note: str) -> Disbursement:
     """Correct a payment by a reversing entry (the original stays in the ledger)."""
-    _require_manager(actor)
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
+    )
     note = (note or "").strip()
     if not note:
         raise FundingRefused(_("Say why the payment is reversed."))
@@ -353,7 +354,7 @@ def _settle(award: Award, *, disbursed: Decimal, actor) -> None:
     )
     if moves:
         application_transition(
-            application=Application(pk=award.application_id),
+            application=award.application,
             to=S.COMPLETED if paid_up else S.FUNDED,
             actor=actor,
             note=str(_("The award is fully paid."))

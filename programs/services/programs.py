@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import permission_require
 from portal.transitions import transition
+from programs.rules import MANAGE_PROGRAMS
 from programs.states import PROGRAM_MACHINE
 from startups.enums import ProgramStatus
 from startups.models import Program
@@ -31,7 +32,7 @@ def program_change_status(*, program: Program, to: str, actor: Any) -> Program:
     """A manager moves the program (the admin actions): asked, then `program_set_status`."""
     permission_require(
         user=actor,
-        perm="programs.manage_programs",
+        perm=MANAGE_PROGRAMS,
         obj=program,
         message=_("Only program managers change a program's status."),
     )

@@ -32,6 +32,7 @@ from programs.models import (
 )
 from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 from programs.roles import REVIEWERS
+from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_start_reviewing
 from programs.states import ASSIGNMENT_MACHINE, REVIEW_MACHINE
 from startups.enums import ApplicationStatus
@@ -66,7 +67,6 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
 
 
-MANAGE = "programs.manage_programs"
 REVIEW = "programs.review_assignment"
 
 
@@ -214,7 +214,7 @@ def _notify_assigned(assignments: list[Assignment]) -> None:
 def assignment_create(*, application: Application, reviewer: Any, actor: Any) -> Assignment:
     """A manager assigns a reviewer by hand."""
     permission_require(
-        user=actor, perm=MANAGE, message=_("Only program managers assign reviewers.")
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers assign reviewers.")
     )
     with transaction.atomic():
         application = (
@@ -267,7 +267,7 @@ def assignments_auto(
     """
     if actor is not None:  # None: the system reassigning after a declared conflict
         permission_require(
-            user=actor, perm=MANAGE, message=_("Only program managers assign reviewers.")
+            user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers assign reviewers.")
         )
     with transaction.atomic():
         # One automatic assignment per program at a time.
@@ -516,7 +516,7 @@ def review_save(
 def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
     """A manager unlocks a submitted review for its reviewer (recorded)."""
     permission_require(
-        user=actor, perm=MANAGE, message=_("Only program managers can reopen a review.")
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers can reopen a review.")
     )
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
@@ -537,7 +537,9 @@ def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
 
 def reviewers_remind_overdue(*, program: Program, actor: Any) -> int:
     """Notify every reviewer with an unsubmitted review past the deadline (once a day)."""
-    permission_require(user=actor, perm=MANAGE, message=_("Only program managers send reminders."))
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers send reminders.")
+    )
     from programs.selectors import reviewers_overdue
 
     today = timezone.localdate().isoformat()

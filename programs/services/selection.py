@@ -11,23 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.audit import audit_record
-from portal.exceptions import DomainError
+from portal.exceptions import DomainError, permission_require
 from portal.models import NotificationKind
 from portal.money import format_money
 from portal.notifications import notifications_create_many, notifications_enqueue
 from programs.ranking import selection_totals
-from programs.rules import is_program_manager
+from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.enums import ProgramStatus
 from startups.models import Application, Program
+from startups.selectors import team_recipients
 from startups.workflow import application_transition, applications_transition
 
 DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
-
-
-class NotAllowed(DomainError):
-    pass
 
 
 class SelectionRefused(DomainError):
@@ -45,12 +42,12 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
         {
             "kind": kinds[application.status],
             "event_key": f"application:{application.pk}:decision:{application.status}",
-            "email": membership.user.email,
-            "language": membership.user.preferred_language,
-            "recipient": membership.user,
+            "email": recipient.email,
+            "language": recipient.preferred_language,
+            "recipient": recipient,
             "obj": application,
             "context": {
-                "recipient_name": membership.user.get_full_name(),
+                "recipient_name": recipient.get_full_name(),
                 "program": application.program.name,
                 "startup": application.startup.name,
                 "amount": format_money(application.requested_amount, application.program.currency),
@@ -59,7 +56,7 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
         }
         for application in applications
         if application.status in kinds
-        for membership in application.startup.memberships.all()
+        for recipient in team_recipients(startup=application.startup)
     ]
     return [row.pk for row in notifications_create_many(specs, enqueue=False)]
 
@@ -68,8 +65,7 @@ def application_decide(
     *, application: Application, decision: str, actor, note: str = ""
 ) -> Application:
     """Select, waitlist or reject one application; the cap and budget hold."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers decide."))
+    permission_require(user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers decide."))
     decision = S(decision)
     if decision not in DECISIONS:
         raise SelectionRefused(_("Unknown decision."))
@@ -146,8 +142,7 @@ def applications_decide(
 
 def selection_accept(*, program: Program, ids: list[int], actor) -> list[Application]:
     """Select a suggested set: all of it, through the same capped path, or none."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers decide."))
+    permission_require(user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers decide."))
     with transaction.atomic():
         chosen = list(
             Application.objects.filter(program=program, pk__in=ids)
@@ -159,8 +154,9 @@ def selection_accept(*, program: Program, ids: list[int], actor) -> list[Applica
 
 def application_record_withdrawal(*, application: Application, actor, note: str) -> Application:
     """A selected (or waitlisted) team declines: the place frees up for the waiting list."""
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers record a withdrawal."))
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record a withdrawal.")
+    )
     with transaction.atomic():
         Program.objects.select_for_update().get(pk=application.program_id)
         application_transition(application=application, to=S.WITHDRAWN, actor=actor, note=note)
@@ -174,8 +170,9 @@ def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) 
     default, or waitlisted). The program moves to "decided". Running it
     again changes nothing and sends nothing.
     """
-    if not is_program_manager(actor):
-        raise NotAllowed(_("Only program managers finalise decisions."))
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers finalise decisions.")
+    )
     undecided = S(undecided)
     if undecided not in (S.REJECTED, S.WAITLISTED):
         raise SelectionRefused(_("Undecided applications can only be rejected or waitlisted."))

@@ -57,7 +57,7 @@ def application_detail(request, pk: int):
         if application.is_editable
         else [],
         "withdraw_form": WithdrawForm(),
-        "can_withdraw": application.status in ("draft", "submitted"),
+        "can_withdraw": request.user.has_perm("startups.withdraw_application", application),
     }
     return render(request, "startups/application_detail.html", context)
 

@@ -8,6 +8,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.exceptions import NotAllowed
 from portal.models import AuditEntry, Notification, NotificationKind
 from programs.models import Award, Disbursement, Tranche
 from programs.models.funding import LedgerImmutable
@@ -127,7 +128,7 @@ def test_only_selected_applications_and_managers(program, boss):
     app = submitted_application(program, requested_amount=Decimal("1000000"))
     with pytest.raises(services.FundingRefused):
         services.award_create(application=app, amount=1, agreement_date=TODAY, actor=boss)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.award_create(application=app, amount=1, agreement_date=TODAY, actor=reviewer())
 
 
@@ -232,9 +233,23 @@ def test_award_is_fully_paid_then_active_again_after_a_reversal(award, boss):
     ]
     award.refresh_from_db()
     assert award.status == "completed"
+    # The payment that completes the award completes the application, in its transaction.
+    assert award.application.status == S.COMPLETED
     services.disbursement_reverse(disbursement=payments[-1], actor=boss, note="Bounced")
     award.refresh_from_db()
     assert (award.status, award.disbursed) == ("active", Decimal("4000000"))
+    assert award.application.status == S.FUNDED
+    assert list(
+        award.application.status_changes.order_by("id").values_list("from_status", "to_status")
+    )[-3:] == [(S.SELECTED, S.FUNDED), (S.FUNDED, S.COMPLETED), (S.COMPLETED, S.FUNDED)]
+    assert list(
+        AuditEntry.objects.filter(action="award.status", object_id=str(award.pk))
+        .order_by("id")
+        .values_list("before", "after")
+    ) == [
+        ({"status": "active"}, {"status": "completed", "disbursed": "10000000.00"}),
+        ({"status": "completed"}, {"status": "active", "disbursed": "4000000.00"}),
+    ]
 
 
 def test_reversal_corrects_without_deleting(award, boss):

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from portal.exceptions import NotAllowed
 from portal.models import Notification
 from programs.ranking import MIN_REVIEWS_TO_NORMALISE, ranking, selection_totals
 from programs.services import reviewing
@@ -180,7 +181,7 @@ def test_select_within_the_budget_then_refused(small_program):
 
 def test_only_managers_decide(small_program):
     _program, apps = small_program
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.application_decide(application=apps[0], decision="selected", actor=reviewer())
 
 

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.utils import timezone
 
+from portal.exceptions import NotAllowed
 from startups import services
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Invitation, Membership
@@ -214,7 +215,7 @@ def test_withdraw_submitted_application(complete_draft, founder):
 
 def test_withdraw_after_review_started_is_refused(complete_draft, founder):
     Application.objects.filter(pk=complete_draft.pk).update(status=S.UNDER_REVIEW)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.application_withdraw(application=complete_draft, actor=founder)
 
 
@@ -282,7 +283,7 @@ def test_invitation_replaced_by_newer_one(startup, founder):
 def test_only_owner_invites(startup):
     member = UserFactory()
     Membership.objects.create(startup=startup, user=member)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.invitation_create(
             startup=startup, email="x@example.kz", actor=member, language="en"
         )
@@ -295,7 +296,7 @@ def test_owner_removes_member_but_not_self(startup, founder):
     services.membership_remove(membership=membership, actor=founder)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     owner_membership = Membership.objects.get(startup=startup, user=founder)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.membership_remove(membership=owner_membership, actor=founder)
 
 
@@ -304,7 +305,7 @@ def test_member_cannot_remove_others(startup, founder):
     other = UserFactory()
     Membership.objects.create(startup=startup, user=member)
     target = Membership.objects.create(startup=startup, user=other)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.membership_remove(membership=target, actor=member)
     assert Membership.objects.filter(pk=target.pk).exists()
 
