@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, RowNumber
 
-from programs.models import Review
+from programs.models import AssignmentStatus, Review, ReviewStatus
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
 
@@ -70,7 +70,9 @@ class Scale:
 
 def _submitted_reviews(program: Program) -> QuerySet[Review]:
     return Review.objects.filter(
-        status="submitted", assignment__status="active", assignment__program=program
+        status=ReviewStatus.SUBMITTED,
+        assignment__status=AssignmentStatus.ACTIVE,
+        assignment__program=program,
     )
 
 
@@ -120,7 +122,10 @@ def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[App
     rank and running_requested, best first (no score last)."""
     if normalised is None:
         normalised = program.normalise_reviewers
-    counted = Q(assignments__status="active", assignments__review__status="submitted")
+    counted = Q(
+        assignments__status=AssignmentStatus.ACTIVE,
+        assignments__review__status=ReviewStatus.SUBMITTED,
+    )
     queryset = (
         Application.objects.filter(program=program, status__in=RANKED_STATES)
         .select_related("startup")

@@ -13,8 +13,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from programs.models import AssignmentStatus, ReviewStatus
 from programs.ranking import ranking
-from startups.enums import ProgramStatus
+from startups.enums import ApplicationStatus, ProgramStatus
 from startups.models import Program
 
 
@@ -67,7 +68,7 @@ def reviewer_queue(*, user, now=None) -> dict[str, list]:
     for assignment in assignments_for_reviewer(user=user):
         review = getattr(assignment, "review", None)
         deadline = assignment.program.review_deadline
-        if review is not None and review.status == "submitted":
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
             key = "submitted"
         elif review is not None and (assignment.score_count or review.recommendation):
             key = "in_progress"
@@ -93,13 +94,16 @@ def reviewers_with_open_reviews(*, program) -> list[tuple]:
     User = get_user_model()
     late = (
         User.objects.filter(
-            review_assignments__program=program, review_assignments__status="active"
+            review_assignments__program=program, review_assignments__status=AssignmentStatus.ACTIVE
         )
         .annotate(
             open_count=Count(
                 "review_assignments",
-                filter=Q(review_assignments__program=program, review_assignments__status="active")
-                & ~Q(review_assignments__review__status="submitted"),
+                filter=Q(
+                    review_assignments__program=program,
+                    review_assignments__status=AssignmentStatus.ACTIVE,
+                )
+                & ~Q(review_assignments__review__status=ReviewStatus.SUBMITTED),
                 distinct=True,
             )
         )
@@ -115,8 +119,10 @@ def review_progress_by_reviewer(*, program, now=None) -> QuerySet:
     from django.contrib.auth import get_user_model
 
     now = now or timezone.now()
-    active = Q(review_assignments__program=program, review_assignments__status="active")
-    submitted = active & Q(review_assignments__review__status="submitted")
+    active = Q(
+        review_assignments__program=program, review_assignments__status=AssignmentStatus.ACTIVE
+    )
+    submitted = active & Q(review_assignments__review__status=ReviewStatus.SUBMITTED)
     overdue_possible = program.review_deadline is not None and program.review_deadline < now
     return (
         get_user_model()
@@ -139,15 +145,15 @@ def review_progress_by_application(*, program) -> QuerySet:
     """Per submitted application: reviews submitted of the required number."""
     from startups.models import Application
 
-    active = Q(assignments__status="active")
+    active = Q(assignments__status=AssignmentStatus.ACTIVE)
     return (
         Application.objects.filter(program=program)
-        .exclude(status__in=["draft", "withdrawn"])
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
         .select_related("startup")
         .annotate(
             reviewers=Count("assignments", filter=active, distinct=True),
             reviews_submitted=Count(
-                "assignments", filter=active & Q(assignments__review__status="submitted")
+                "assignments", filter=active & Q(assignments__review__status=ReviewStatus.SUBMITTED)
             ),
         )
         .order_by("reviews_submitted", "id")

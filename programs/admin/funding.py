@@ -15,8 +15,8 @@ from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline, validate_single_line
 from programs.admin.base import ServiceAddAdminMixin
-from programs.models import Award, Disbursement, Tranche
-from programs.rules import is_program_manager
+from programs.models import Award, AwardStatus, Disbursement, Tranche
+from programs.rules import MANAGE_PROGRAMS
 from programs.services import funding as services
 from startups.enums import ApplicationStatus as S
 from startups.models import Application
@@ -63,10 +63,10 @@ class ReverseForm(forms.Form):
 
 class ManagerOnlyAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
-        return is_program_manager(request.user)
+        return request.user.has_perm(MANAGE_PROGRAMS)
 
     def has_view_permission(self, request, obj=None):
-        return is_program_manager(request.user)
+        return request.user.has_perm(MANAGE_PROGRAMS)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -140,7 +140,7 @@ class AwardAdmin(ManagerOnlyAdmin):
         return self.inlines if obj is not None else []
 
     def has_add_permission(self, request):
-        return is_program_manager(request.user)
+        return request.user.has_perm(MANAGE_PROGRAMS)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -214,7 +214,7 @@ class AwardAdmin(ManagerOnlyAdmin):
 
 
 def schedule_view(model_admin, request, pk):
-    if not is_program_manager(request.user):
+    if not request.user.has_perm(MANAGE_PROGRAMS):
         raise Http404
     award = get_object_or_404(
         Award.objects.select_related("application__startup", "program"), pk=pk
@@ -259,7 +259,7 @@ class DisbursementAddForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tranche"].queryset = (
-            Tranche.objects.filter(award__status="active")
+            Tranche.objects.filter(award__status=AwardStatus.ACTIVE)
             .select_related("award__application__startup")
             .order_by("award__application__startup__name", "sequence")
         )
@@ -308,7 +308,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
     show_full_result_count = False
 
     def has_add_permission(self, request):
-        return is_program_manager(request.user)
+        return request.user.has_perm(MANAGE_PROGRAMS)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -341,7 +341,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
         ] + super().get_urls()
 
     def reverse_view(self, request, pk):
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             raise Http404
         entry = get_object_or_404(
             Disbursement.objects.select_related("award__application__startup", "tranche"), pk=pk

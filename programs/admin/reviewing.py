@@ -5,6 +5,7 @@ restricted, other ids give 404) and score on the review page; managers see
 everything, assign by hand or automatically, watch progress and reopen.
 """
 
+import rules
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
@@ -27,14 +28,21 @@ from programs.forms_reviewing import (
     ConflictForm,
     ReviewForm,
 )
-from programs.models import Assignment, ConflictOfInterest, Review, ReviewStatus, Score
-from programs.rules import is_program_manager, is_reviewer
+from programs.models import (
+    Assignment,
+    AssignmentStatus,
+    ConflictOfInterest,
+    Review,
+    ReviewStatus,
+    Score,
+)
+from programs.rules import MANAGE_PROGRAMS, REVIEW_APPLICATIONS
 from programs.services import reviewing as services
 
 
 def reviewer_queue_panel(request):
     """The reviewer's queue on the admin home page."""
-    if not is_reviewer(request.user):
+    if not rules.has_perm(REVIEW_APPLICATIONS, request.user):
         return None
     return "admin/programs/reviewer_queue.html", {
         "queue": selectors.reviewer_queue(user=request.user),
@@ -52,9 +60,9 @@ class ReviewerScopedAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_program_manager(request.user):
+        if request.user.has_perm(MANAGE_PROGRAMS):
             return queryset
-        if is_reviewer(request.user):
+        if rules.has_perm(REVIEW_APPLICATIONS, request.user):
             return queryset.filter(**{self.reviewer_path: request.user})
         return queryset.none()
 
@@ -67,13 +75,13 @@ class ReviewerScopedAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # The history names the staff who acted: the managers' page alone,
         # refused alike whether the id exists or not.
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             filters = [f for f in filters if f != self.reviewer_path]
         return filters
 
@@ -109,23 +117,23 @@ class AssignmentAdmin(ReviewerScopedAdmin):
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             columns.remove("reviewer")
         return columns
 
     def get_search_fields(self, request):
-        if is_program_manager(request.user):
+        if request.user.has_perm(MANAGE_PROGRAMS):
             return self.search_fields
         return ["application__startup__name"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if not is_program_manager(request.user):
-            queryset = queryset.filter(status="active")
+        if not request.user.has_perm(MANAGE_PROGRAMS):
+            queryset = queryset.filter(status=AssignmentStatus.ACTIVE)
         return queryset
 
     def has_add_permission(self, request):
-        return is_program_manager(request.user)
+        return request.user.has_perm(MANAGE_PROGRAMS)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -156,7 +164,9 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         if deadline is None:
             return "—"
         review = getattr(obj, "review", None)
-        late = deadline < timezone.now() and (review is None or review.status != "submitted")
+        late = deadline < timezone.now() and (
+            review is None or review.status != ReviewStatus.SUBMITTED
+        )
         text = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
         if late:
             return format_html('<strong style="color:#ba2121">{} · {}</strong>', text, _("overdue"))
@@ -164,7 +174,7 @@ class AssignmentAdmin(ReviewerScopedAdmin):
 
     @admin.display(description="")
     def review_link(self, obj):
-        if obj.status != "active":
+        if obj.status != AssignmentStatus.ACTIVE:
             return ""
         return format_html(
             '<a class="button" style="text-decoration:none" href="{}">{}</a>',
@@ -191,10 +201,12 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         queryset = Assignment.objects.select_related(
             "program", "application__startup", "reviewer"
         ).filter(pk=pk)
-        if is_program_manager(request.user):
+        if request.user.has_perm(MANAGE_PROGRAMS):
             return get_object_or_404(queryset)
-        if is_reviewer(request.user):
-            return get_object_or_404(queryset, reviewer=request.user, status="active")
+        if rules.has_perm(REVIEW_APPLICATIONS, request.user):
+            return get_object_or_404(
+                queryset, reviewer=request.user, status=AssignmentStatus.ACTIVE
+            )
         raise Http404
 
     def review_view(self, request, pk):
@@ -232,7 +244,7 @@ class AssignmentAdmin(ReviewerScopedAdmin):
             form = ReviewForm(initial=_initial(review), criteria=criteria)
         own_submitted = review is not None and review.status == ReviewStatus.SUBMITTED
         show_others = (
-            is_program_manager(request.user)
+            request.user.has_perm(MANAGE_PROGRAMS)
             or own_submitted
             or assignment.program.reviewers_see_others_before_submit
         )
@@ -305,7 +317,7 @@ def _other_reviews(assignment):
     reviews = (
         Review.objects.filter(
             assignment__application=assignment.application,
-            assignment__status="active",
+            assignment__status=AssignmentStatus.ACTIVE,
             status=ReviewStatus.SUBMITTED,
         )
         .exclude(assignment=assignment)
@@ -344,13 +356,13 @@ class ReviewAdmin(ReviewerScopedAdmin):
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             columns.remove("reviewer_name")
         return columns
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             actions.pop("reopen", None)
         return actions
 
@@ -402,7 +414,7 @@ class ConflictOfInterestAdmin(ReviewerScopedAdmin):
     change_fields = ["startup", "reviewer", "reason", "declared_at"]
 
     def has_add_permission(self, request):
-        return is_reviewer(request.user)
+        return rules.has_perm(REVIEW_APPLICATIONS, request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -424,7 +436,7 @@ def program_progress_view(model_admin, request, pk):
 
     from startups.models import Program
 
-    if not is_program_manager(request.user):
+    if not request.user.has_perm(MANAGE_PROGRAMS):
         raise Http404
     program = get_object_or_404(Program, pk=pk)
     if request.method == "POST" and "remind" in request.POST:
@@ -445,8 +457,8 @@ def program_progress_view(model_admin, request, pk):
     elif request.GET.get("applications") == "unassigned":
         applications = applications.filter(reviewers__lt=required)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    totals = program.assignments.filter(status="active").aggregate(
-        assigned=Count("id"), submitted=Count("id", filter=Q(review__status="submitted"))
+    totals = program.assignments.filter(status=AssignmentStatus.ACTIVE).aggregate(
+        assigned=Count("id"), submitted=Count("id", filter=Q(review__status=ReviewStatus.SUBMITTED))
     )
     context = {
         **model_admin.admin_site.each_context(request),

@@ -16,7 +16,7 @@ from portal.validators import validate_multiline
 from programs.forms import BoardFilter, MinimumFormSet
 from programs.optimiser import Minimum
 from programs.ranking import selection_totals
-from programs.rules import is_program_manager
+from programs.rules import MANAGE_PROGRAMS
 from programs.selectors import selection_board_rows
 from programs.services import selection as services
 from programs.services.suggestion import SuggestionResult, selection_suggest
@@ -24,14 +24,14 @@ from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
 
 DECISION_LABELS = {
-    "selected": _("Select"),
-    "waitlisted": _("Waitlist"),
-    "rejected": _("Reject"),
+    S.SELECTED: _("Select"),
+    S.WAITLISTED: _("Waitlist"),
+    S.REJECTED: _("Reject"),
 }
 
 
 def _program_for_manager(request, pk) -> Program:
-    if not is_program_manager(request.user):
+    if not request.user.has_perm(MANAGE_PROGRAMS):
         raise Http404
     return get_object_or_404(Program, pk=pk)
 
@@ -103,7 +103,7 @@ def _board_decide(request, program):
         messages.error(request, " ".join(error.messages))
         return redirect(back)
     applications = list(Application.objects.filter(program=program, pk__in=ids).order_by("id"))
-    if decision == "withdrawn":
+    if decision == S.WITHDRAWN:
         refused = []
         for application in applications:
             try:

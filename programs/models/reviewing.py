@@ -83,8 +83,8 @@ class Assignment(models.Model):
                 fields=["application", "reviewer"], name="assignment_once_per_pair"
             ),
             models.CheckConstraint(
-                condition=Q(status="active", released_at__isnull=True)
-                | Q(status="released", released_at__isnull=False),
+                condition=Q(status=AssignmentStatus.ACTIVE, released_at__isnull=True)
+                | Q(status=AssignmentStatus.RELEASED, released_at__isnull=False),
                 name="assignment_released_has_time",
             ),
         ]
@@ -144,7 +144,7 @@ class Review(models.Model):
         ordering = ["-updated_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status=ReviewStatus.DRAFT)
                 | (Q(total__isnull=False) & Q(submitted_at__isnull=False) & ~Q(recommendation="")),
                 name="review_submitted_is_complete",
             ),

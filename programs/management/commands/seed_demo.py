@@ -384,7 +384,9 @@ class Command(BaseCommand):
             )
             applications.append(application)
         for application in applications[:6]:
-            application_decide(application=application, decision="selected", actor=manager)
+            application_decide(
+                application=application, decision=ApplicationStatus.SELECTED, actor=manager
+            )
         decisions_finalise(program=program, actor=manager)
         for index, application in enumerate(applications[:6]):
             application.refresh_from_db()
