@@ -55,7 +55,8 @@ def others_visible_before_submit(user: Any, assignment: Any) -> bool:
 MANAGE_PROGRAMS = "programs.manage_programs"
 rules.add_perm(MANAGE_PROGRAMS, is_program_manager)
 # The reviewer's admin pages (the queue, their own assignments and reviews).
-rules.add_perm("programs.review_applications", is_reviewer)
+REVIEW_APPLICATIONS = "programs.review_applications"
+rules.add_perm(REVIEW_APPLICATIONS, is_reviewer)
 # Declaring a conflict and scoring: only the assignment's own reviewer.
 rules.add_perm("programs.review_assignment", is_assignment_reviewer)
 rules.add_perm("programs.edit_review", is_assignment_reviewer & ~is_review_locked)
