@@ -15,6 +15,8 @@ import time
 from decimal import Decimal
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+# Benchmarks run the development settings (no production secrets needed).
+os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # The e-mails are queued to Redis (no worker here), not sent inside the timing.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -40,7 +42,7 @@ def main() -> None:
     from portal.models import Notification
     from programs.models import Assignment
     from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
-    from programs.services.reviewing import assignments_auto
+    from programs.services.assignment import assignments_auto
     from startups.models import Application, Membership, Program, Startup
 
     _ensure_database()

@@ -17,6 +17,8 @@ import time
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+# Benchmarks run the development settings (no production secrets needed).
+os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["BENCH_COUNTER_URL"] = os.environ["REDIS_URL"]
 

@@ -17,6 +17,8 @@ import time
 from decimal import Decimal
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+# Benchmarks run the development settings (no production secrets needed).
+os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 RAW_SQL = """
