@@ -58,12 +58,16 @@ rules.add_perm(MANAGE_PROGRAMS, is_program_manager)
 REVIEW_APPLICATIONS = "programs.review_applications"
 rules.add_perm(REVIEW_APPLICATIONS, is_reviewer)
 # Declaring a conflict and scoring: only the assignment's own reviewer.
-rules.add_perm("programs.review_assignment", is_assignment_reviewer)
-rules.add_perm("programs.edit_review", is_assignment_reviewer & ~is_review_locked)
+REVIEW_ASSIGNMENT = "programs.review_assignment"
+rules.add_perm(REVIEW_ASSIGNMENT, is_assignment_reviewer)
+# "The review is locked": submitted, until a manager reopens it.
+EDIT_REVIEW = "programs.edit_review"
+rules.add_perm(EDIT_REVIEW, is_assignment_reviewer & ~is_review_locked)
 # Other reviewers' scores: managers, a reviewer who has submitted their own,
 # or everyone assigned when the program says so.
+SEE_OTHER_REVIEWS = "programs.see_other_reviews"
 rules.add_perm(
-    "programs.see_other_reviews",
+    SEE_OTHER_REVIEWS,
     is_program_manager | is_review_locked | others_visible_before_submit,
 )
 

@@ -1,7 +1,10 @@
 """Who may do what with startups and applications (the `rules` package).
 
-Views and admin ask these predicates; querysets in `selectors` apply the
-same boundary so another founder's objects are simply not found (404).
+The one place for the startups app's permissions, asked by name: views
+with `request.user.has_perm`, services with
+`portal.exceptions.permission_require`. Querysets in `selectors` apply the
+same boundary so another founder's objects are simply not found (404);
+a permission nobody asks is not registered (the registry test fails).
 """
 
 import rules
@@ -40,9 +43,6 @@ def is_withdrawable_by_team(user, application) -> bool:
     )
 
 
-rules.add_perm("startups.view_startup_profile", is_team_member)
-rules.add_perm("startups.change_startup_profile", is_team_member)
 rules.add_perm("startups.manage_team", is_startup_owner)
-rules.add_perm("startups.edit_application", is_team_member)
 rules.add_perm("startups.withdraw_application", is_team_member & is_withdrawable_by_team)
 rules.add_perm("startups.download_pitch_deck", is_team_member | is_application_staff)
