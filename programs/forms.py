@@ -1,12 +1,33 @@
-"""The programs app's forms, the admin's included: programs, the selection board, the suggestion."""
+"""The programs app's forms, the admin's included.
+
+Programs, reviewing (scores, conflicts, assignment by hand), the selection
+board and the suggestion, funding (awards, tranches, payments, reversals)
+and the funding report's filters.
+"""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.money import format_money
+from portal.validators import validate_multiline, validate_single_line
+from programs.models import (
+    Assignment,
+    Award,
+    AwardStatus,
+    ConflictOfInterest,
+    Disbursement,
+    Recommendation,
+    Tranche,
+)
 from programs.ranking import RANKED_STATES
+from programs.reports import ReportScope
+from programs.roles import REVIEWERS
 from programs.selectors import BOARD_SORTS
-from startups.enums import Country, Region, Sector
-from startups.models import Program
+from programs.services.assignment import REVIEWABLE, conflict_reason_for
+from startups.enums import ApplicationStatus, Country, Region, Sector
+from startups.models import Application, Program, Startup
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -138,3 +159,211 @@ class MinimumForm(forms.Form):
 
 
 MinimumFormSet = forms.formset_factory(MinimumForm, extra=3, max_num=10)
+
+
+# --- reviewing ----------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    """One score and one comment per criterion, a recommendation and a note."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Overall recommendation"),
+        choices=list(Recommendation.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the managers"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline],
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.rows = []
+        for criterion in self.criteria:
+            choices = [("", "—")] + [
+                (str(v), str(v)) for v in range(criterion.scale_min, criterion.scale_max + 1)
+            ]
+            score = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            comment = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                validators=[validate_multiline],
+            )
+            self.fields[f"score_{criterion.pk}"] = score
+            self.fields[f"comment_{criterion.pk}"] = comment
+            self.rows.append(
+                (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            )
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}"))
+            for c in self.criteria
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you have a conflict of interest?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline],
+    )
+
+
+class AssignmentAddForm(forms.ModelForm):
+    """A manager assigns one reviewer to one submitted application."""
+
+    class Meta:
+        model = Assignment
+        fields = ["application", "reviewer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = Application.objects.filter(
+            status__in=REVIEWABLE
+        ).select_related("startup", "program")
+        self.fields["reviewer"].queryset = (
+            get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True).distinct()
+        )
+
+    def clean(self):
+        data = super().clean()
+        application, reviewer = data.get("application"), data.get("reviewer")
+        if application and reviewer:
+            if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
+                raise forms.ValidationError(
+                    _("This reviewer was already assigned to this application.")
+                )
+            reason = conflict_reason_for(reviewer=reviewer, startup=application.startup)
+            if reason:
+                raise forms.ValidationError(
+                    _("Conflict of interest: %(reason)s") % {"reason": reason}
+                )
+        return data
+
+
+class ConflictAdminForm(forms.ModelForm):
+    """A reviewer declares a conflict in advance with a startup."""
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = ["startup", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["startup"].queryset = Startup.objects.filter(
+            applications__status__in=REVIEWABLE
+        ).distinct()
+
+
+# --- funding ------------------------------------------------------------------
+
+
+class AwardAddForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["application", "amount", "agreement_date", "over_request_reason"]
+        widgets = {"over_request_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = (
+            Application.objects.filter(status=ApplicationStatus.SELECTED, award__isnull=True)
+            .select_related("startup", "program")
+            .order_by("program__name", "startup__name")
+        )
+        self.fields["agreement_date"].initial = timezone.localdate
+        self.fields["over_request_reason"].required = False
+
+
+class TrancheForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+    planned_date = forms.DateField(
+        label=_("Planned date"), widget=forms.DateInput({"type": "date"})
+    )
+    milestone = forms.CharField(
+        label=_("Milestone"), max_length=300, validators=[validate_single_line]
+    )
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
+
+
+class ReverseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is this payment reversed?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multiline],
+    )
+
+
+class DisbursementAddForm(forms.ModelForm):
+    class Meta:
+        model = Disbursement
+        fields = ["tranche", "amount", "paid_on", "reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tranche"].queryset = (
+            Tranche.objects.filter(award__status=AwardStatus.ACTIVE)
+            .select_related("award__application__startup")
+            .order_by("award__application__startup__name", "sequence")
+        )
+        self.fields["tranche"].label_from_instance = lambda t: (
+            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
+            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
+            + ")"
+        )
+        self.fields["paid_on"].initial = timezone.localdate
+
+
+# --- the funding report --------------------------------------------------------
+
+
+class ReportFilterForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=Program.objects.order_by("name"),
+        required=False,
+        empty_label=_("All programs"),
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def scope(self) -> ReportScope:
+        data = self.cleaned_data
+        return ReportScope(
+            program=data.get("program"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,11 +1,14 @@
 """Reads of programs, with their related rows loaded up front."""
 
+from datetime import datetime
+
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     F,
     IntegerField,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -13,7 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from programs.models import AssignmentStatus, ReviewStatus
+from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from programs.ranking import ranking
 from startups.enums import ApplicationStatus, ProgramStatus
 from startups.models import Program
@@ -114,8 +117,13 @@ def reviewers_with_open_reviews(*, program) -> list[tuple]:
     return [(user, user.open_count) for user in late]
 
 
-def review_progress_by_reviewer(*, program, now=None) -> QuerySet:
-    """Per reviewer: assigned, submitted and overdue counts for one program."""
+def review_progress_by_reviewer(
+    *, program: Program, overdue_only: bool = False, now: datetime | None = None
+) -> QuerySet:
+    """Per reviewer: assigned, submitted and overdue counts for one program.
+
+    `overdue_only` keeps the reviewers with at least one overdue review.
+    """
     from django.contrib.auth import get_user_model
 
     now = now or timezone.now()
@@ -124,7 +132,7 @@ def review_progress_by_reviewer(*, program, now=None) -> QuerySet:
     )
     submitted = active & Q(review_assignments__review__status=ReviewStatus.SUBMITTED)
     overdue_possible = program.review_deadline is not None and program.review_deadline < now
-    return (
+    rows = (
         get_user_model()
         .objects.filter(active)
         .annotate(
@@ -139,14 +147,19 @@ def review_progress_by_reviewer(*, program, now=None) -> QuerySet:
         .order_by("-overdue", "email")
         .distinct()
     )
+    return rows.filter(overdue__gt=0) if overdue_only else rows
 
 
-def review_progress_by_application(*, program) -> QuerySet:
-    """Per submitted application: reviews submitted of the required number."""
+def review_progress_by_application(*, program: Program, show: str = "") -> QuerySet:
+    """Per submitted application: reviewers and reviews submitted of the required number.
+
+    `show` keeps the applications with fewer submitted reviews ("incomplete")
+    or fewer active reviewers ("unassigned") than required; anything else, all.
+    """
     from startups.models import Application
 
     active = Q(assignments__status=AssignmentStatus.ACTIVE)
-    return (
+    rows = (
         Application.objects.filter(program=program)
         .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
         .select_related("startup")
@@ -157,6 +170,35 @@ def review_progress_by_application(*, program) -> QuerySet:
             ),
         )
         .order_by("reviews_submitted", "id")
+    )
+    required = program.reviews_per_application
+    if show == "incomplete":
+        rows = rows.filter(reviews_submitted__lt=required)
+    elif show == "unassigned":
+        rows = rows.filter(reviewers__lt=required)
+    return rows
+
+
+def reviews_submitted_by_others(*, assignment: Assignment) -> QuerySet[Review]:
+    """Other reviewers' submitted reviews of the same application, scores loaded, oldest first."""
+    return (
+        Review.objects.filter(
+            assignment__application=assignment.application_id,
+            assignment__status=AssignmentStatus.ACTIVE,
+            status=ReviewStatus.SUBMITTED,
+        )
+        .exclude(assignment=assignment)
+        .select_related("assignment__reviewer")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("submitted_at", "id")
+    )
+
+
+def review_progress_totals(*, program: Program) -> dict[str, int]:
+    """The program's active assignments and, of them, the submitted reviews."""
+    return program.assignments.filter(status=AssignmentStatus.ACTIVE).aggregate(
+        assigned=Count("id"),
+        submitted=Count("id", filter=Q(review__status=ReviewStatus.SUBMITTED)),
     )
 
 

@@ -1,64 +1,26 @@
 """Funding in the admin (managers): awards, tranche schedules, the ledger, reports."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
 from portal.money import format_money
-from portal.validators import validate_multiline, validate_single_line
 from programs.admin.base import ServiceAddAdminMixin
-from programs.models import Award, AwardStatus, Disbursement, Tranche
+from programs.forms import (
+    AwardAddForm,
+    DisbursementAddForm,
+    ReverseForm,
+    TrancheFormSet,
+)
+from programs.models import Award, Disbursement, Tranche
 from programs.rules import MANAGE_PROGRAMS
 from programs.services import funding as services
-from startups.enums import ApplicationStatus as S
-from startups.models import Application
-
-
-class AwardAddForm(forms.ModelForm):
-    class Meta:
-        model = Award
-        fields = ["application", "amount", "agreement_date", "over_request_reason"]
-        widgets = {"over_request_reason": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = (
-            Application.objects.filter(status=S.SELECTED, award__isnull=True)
-            .select_related("startup", "program")
-            .order_by("program__name", "startup__name")
-        )
-        self.fields["agreement_date"].initial = timezone.localdate
-        self.fields["over_request_reason"].required = False
-
-
-class TrancheForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
-    planned_date = forms.DateField(
-        label=_("Planned date"), widget=forms.DateInput({"type": "date"})
-    )
-    milestone = forms.CharField(
-        label=_("Milestone"), max_length=300, validators=[validate_single_line]
-    )
-
-
-TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
-
-
-class ReverseForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why is this payment reversed?"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_multiline],
-    )
 
 
 class ManagerOnlyAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
@@ -249,26 +211,6 @@ def schedule_view(model_admin, request, pk):
         "amount": format_money(award.amount, award.currency),
     }
     return TemplateResponse(request, "admin/programs/award/schedule.html", context)
-
-
-class DisbursementAddForm(forms.ModelForm):
-    class Meta:
-        model = Disbursement
-        fields = ["tranche", "amount", "paid_on", "reference"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tranche"].queryset = (
-            Tranche.objects.filter(award__status=AwardStatus.ACTIVE)
-            .select_related("award__application__startup")
-            .order_by("award__application__startup__name", "sequence")
-        )
-        self.fields["tranche"].label_from_instance = lambda t: (
-            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
-            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
-            + ")"
-        )
-        self.fields["paid_on"].initial = timezone.localdate
 
 
 @admin.register(Disbursement)

@@ -9,7 +9,7 @@ from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
 from programs.rules import is_program_manager
-from programs.services.reviewing import assignments_auto
+from programs.services.assignment import assignments_auto
 from startups.models import Criterion, Program
 
 
@@ -84,7 +84,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         from programs.admin import selection
-        from programs.admin.reviewing import program_progress_view
+        from programs.admin.progress import program_progress_view
 
         def view(function):
             return self.admin_site.admin_view(lambda request, pk: function(self, request, pk))

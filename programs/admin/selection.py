@@ -104,25 +104,18 @@ def _board_decide(request, program):
         return redirect(back)
     applications = list(Application.objects.filter(program=program, pk__in=ids).order_by("id"))
     if decision == S.WITHDRAWN:
-        refused = []
-        for application in applications:
-            try:
-                services.application_record_withdrawal(
-                    application=application, actor=request.user, note=note
-                )
-            except DomainError as error:
-                refused.extend(error.messages)
-        done = len(applications) - len(refused)
+        done, refused = services.applications_record_withdrawal(
+            applications=applications, actor=request.user, note=note
+        )
     elif decision in DECISION_LABELS:
-        done_list, refused = services.applications_decide(
+        done, refused = services.applications_decide(
             applications=applications, decision=decision, actor=request.user, note=note
         )
-        done = len(done_list)
     else:
         messages.error(request, _("Choose a decision."))
         return redirect(back)
     if done:
-        messages.success(request, _("Decisions recorded: %(n)d.") % {"n": done})
+        messages.success(request, _("Decisions recorded: %(n)d.") % {"n": len(done)})
     if refused:
         messages.error(request, services.refusal_summary(refused) + " " + " ".join(refused))
     return redirect(back)

@@ -6,6 +6,8 @@ each one checks cannot change before it commits. This is what makes the
 cap and the budget hard limits under concurrent clicks.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -161,6 +163,29 @@ def application_record_withdrawal(*, application: Application, actor, note: str)
         Program.objects.select_for_update().get(pk=application.program_id)
         application_transition(application=application, to=S.WITHDRAWN, actor=actor, note=note)
     return application
+
+
+def applications_record_withdrawal(
+    *, applications: list[Application], actor: Any, note: str
+) -> tuple[list[Application], list[str]]:
+    """Withdrawals for many, each in its own transaction; refusals are reported.
+
+    The bulk path of `application_record_withdrawal`, as `applications_decide`
+    is of `application_decide`: one refusal leaves the others recorded. A
+    non-manager is refused once, before any.
+    """
+    permission_require(
+        user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record a withdrawal.")
+    )
+    done, refused = [], []
+    for application in applications:
+        try:
+            done.append(
+                application_record_withdrawal(application=application, actor=actor, note=note)
+            )
+        except DomainError as error:
+            refused.extend(error.messages)
+    return done, refused
 
 
 def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) -> dict:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from programs.models import Assignment, Review, ReviewStatus
+from programs.services import assignment as assigning
 from programs.services import reviewing
 from startups.enums import ApplicationStatus
 from tests.factories import (
@@ -122,7 +123,7 @@ def _program_under_review(tmp_path, settings, *, submitting: tuple[str, ...]):
                 solution=solution,
             )
         )
-    created = reviewing.assignments_auto(program=program, actor=people["boss"])
+    created = assigning.assignments_auto(program=program, actor=people["boss"])
     assert len(created) == 2 * len(applications)
     for who in submitting:
         for assignment in Assignment.objects.filter(reviewer=people[who]).order_by("id"):

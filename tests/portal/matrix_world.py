@@ -16,6 +16,7 @@ from django.utils import timezone
 from portal.models import AuditEntry, Notification
 from programs.models import Award, ConflictOfInterest, Review
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS
+from programs.services import assignment as assigning
 from programs.services import funding, reviewing
 from startups.enums import ApplicationStatus, MembershipRole, ProgramStatus
 from startups.models import Invitation, Membership
@@ -143,10 +144,10 @@ def build_world() -> World:
     conflict = ConflictOfInterest.objects.create(
         reviewer=u["reviewer_conflict"], startup=startup_a, reason="CONFLICT-REASON-MARKER"
     )
-    assignment_a = reviewing.assignment_create(
+    assignment_a = assigning.assignment_create(
         application=app_a, reviewer=u["reviewer_a"], actor=u["manager"]
     )
-    assignment_other = reviewing.assignment_create(
+    assignment_other = assigning.assignment_create(
         application=app_a, reviewer=other, actor=u["manager"]
     )
     reviewing.review_save(

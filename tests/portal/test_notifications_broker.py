@@ -203,7 +203,7 @@ def _event_invitation():
 
 
 def _event_reviewer_assigned():
-    from programs.services.reviewing import assignment_create
+    from programs.services.assignment import assignment_create
     from tests.factories import manager, reviewer, submitted_application
 
     expert = reviewer()
@@ -223,7 +223,7 @@ def _event_call_closing():
 
 
 def _event_review_overdue():
-    from programs.services.reviewing import assignment_create
+    from programs.services.assignment import assignment_create
     from programs.tasks import remind_reviews
     from tests.factories import manager, reviewer, submitted_application
 

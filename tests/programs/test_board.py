@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from programs.reports import ReportScope, funding_report
+from programs.services import assignment as assigning
 from programs.services import funding, reviewing, selection
 from startups.enums import ApplicationStatus as S
 from startups.enums import ProgramStatus
@@ -45,7 +46,7 @@ def _reviewed_program(rows, cap=3, budget="60000000"):
                 region=("astana", "turkistan")[index % 2],
             ),
         )
-        assignment = reviewing.assignment_create(
+        assignment = assigning.assignment_create(
             application=app, reviewer=pool[index % 2], actor=boss
         )
         reviewing.review_save(

@@ -14,14 +14,15 @@ from openpyxl import load_workbook
 
 from portal.models import Notification
 from portal.notifications import notification_render
-from programs.admin.funding import (
+from programs.forms import (
     AwardAddForm,
+    ConflictForm,
     DisbursementAddForm,
+    ProgramAdminForm,
     ReverseForm,
+    ReviewForm,
     TrancheForm,
 )
-from programs.forms import ProgramAdminForm
-from programs.forms_reviewing import ConflictForm, ReviewForm
 from programs.models import Award, Disbursement, Tranche
 from programs.services.funding import award_create, disbursement_record, tranches_set
 from programs.services.selection import application_decide

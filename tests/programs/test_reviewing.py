@@ -8,6 +8,7 @@ from django.core import mail
 from portal.exceptions import NotAllowed
 from portal.models import AuditEntry, Notification, NotificationKind
 from programs.models import Assignment, ConflictOfInterest, Review
+from programs.services import assignment as assigning
 from programs.services import reviewing as services
 from startups.enums import ApplicationStatus
 from startups.models import Membership
@@ -47,7 +48,7 @@ def _scores(program, values):
 def test_auto_assign_gives_each_application_k_reviewers_balanced(program, boss):
     pool = [reviewer() for _ in range(4)]
     apps = [submitted_application(program) for _ in range(6)]
-    created = services.assignments_auto(program=program, actor=boss)
+    created = assigning.assignments_auto(program=program, actor=boss)
     assert len(created) == 12
     for app in apps:
         app.refresh_from_db()
@@ -60,8 +61,8 @@ def test_auto_assign_gives_each_application_k_reviewers_balanced(program, boss):
 def test_auto_assign_is_idempotent(program, boss):
     [reviewer() for _ in range(3)]
     [submitted_application(program) for _ in range(4)]
-    first = services.assignments_auto(program=program, actor=boss)
-    again = services.assignments_auto(program=program, actor=boss)
+    first = assigning.assignments_auto(program=program, actor=boss)
+    again = assigning.assignments_auto(program=program, actor=boss)
     assert (len(first), again) == (8, [])
     assert Assignment.objects.count() == 8
 
@@ -69,9 +70,9 @@ def test_auto_assign_is_idempotent(program, boss):
 def test_auto_assign_fills_only_the_new_gap(program, boss):
     [reviewer() for _ in range(3)]
     submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     late = submitted_application(program)
-    created = services.assignments_auto(program=program, actor=boss)
+    created = assigning.assignments_auto(program=program, actor=boss)
     assert {a.application_id for a in created} == {late.pk}
     assert len(created) == 2
 
@@ -86,7 +87,7 @@ def test_auto_assign_avoids_team_members_and_company_domain(program, boss):
     member_reviewer = reviewer()
     Membership.objects.create(startup=startup, user=member_reviewer)
     others = [reviewer() for _ in range(2)]
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     assigned = set(app.assignments.values_list("reviewer_id", flat=True))
     assert colleague.pk not in assigned
     assert member_reviewer.pk not in assigned
@@ -98,8 +99,8 @@ def test_auto_assign_avoids_team_members_and_company_domain(program, boss):
 def test_auto_assign_not_enough_reviewers_is_a_clear_error(program, boss):
     reviewer()
     submitted_application(program)
-    with pytest.raises(services.AssignmentRefused) as info:
-        services.assignments_auto(program=program, actor=boss)
+    with pytest.raises(assigning.AssignmentRefused) as info:
+        assigning.assignments_auto(program=program, actor=boss)
     assert "1 application cannot get 2 reviewers" in str(info.value)
     assert not Assignment.objects.exists()
 
@@ -108,40 +109,40 @@ def test_only_managers_assign(program):
     someone = reviewer()
     app = submitted_application(program)
     with pytest.raises(NotAllowed):
-        services.assignments_auto(program=program, actor=someone)
+        assigning.assignments_auto(program=program, actor=someone)
     with pytest.raises(NotAllowed):
-        services.assignment_create(application=app, reviewer=someone, actor=someone)
+        assigning.assignment_create(application=app, reviewer=someone, actor=someone)
 
 
 def test_manual_assignment_checks_conflicts_and_duplicates(program, boss):
     r = reviewer()
     app = submitted_application(program)
     ConflictOfInterest.objects.create(reviewer=r, startup=app.startup, reason="Former employer")
-    with pytest.raises(services.AssignmentRefused) as info:
-        services.assignment_create(application=app, reviewer=r, actor=boss)
+    with pytest.raises(assigning.AssignmentRefused) as info:
+        assigning.assignment_create(application=app, reviewer=r, actor=boss)
     assert "Former employer" in str(info.value)
     other = reviewer()
-    services.assignment_create(application=app, reviewer=other, actor=boss)
-    with pytest.raises(services.AssignmentRefused):
-        services.assignment_create(application=app, reviewer=other, actor=boss)
+    assigning.assignment_create(application=app, reviewer=other, actor=boss)
+    with pytest.raises(assigning.AssignmentRefused):
+        assigning.assignment_create(application=app, reviewer=other, actor=boss)
 
 
 def test_manual_assignment_refuses_drafts_and_non_reviewers(program, boss):
     from tests.factories import ApplicationFactory
 
     draft = ApplicationFactory(program=program)
-    with pytest.raises(services.AssignmentRefused):
-        services.assignment_create(application=draft, reviewer=reviewer(), actor=boss)
+    with pytest.raises(assigning.AssignmentRefused):
+        assigning.assignment_create(application=draft, reviewer=reviewer(), actor=boss)
     app = submitted_application(program)
-    with pytest.raises(services.AssignmentRefused):
-        services.assignment_create(application=app, reviewer=UserFactory(), actor=boss)
+    with pytest.raises(assigning.AssignmentRefused):
+        assigning.assignment_create(application=app, reviewer=UserFactory(), actor=boss)
 
 
 def test_assignment_notifies_the_reviewer(program, boss, django_capture_on_commit_callbacks):
     r = reviewer(preferred_language="ru")
     app = submitted_application(program)
     with django_capture_on_commit_callbacks(execute=True):
-        assignment = services.assignment_create(application=app, reviewer=r, actor=boss)
+        assignment = assigning.assignment_create(application=app, reviewer=r, actor=boss)
     row = Notification.objects.get(kind=NotificationKind.REVIEWER_ASSIGNED)
     assert (row.email, row.language, row.status) == (r.email, "ru", "sent")
     assert assignment.get_review_url() in mail.outbox[0].body
@@ -150,10 +151,10 @@ def test_assignment_notifies_the_reviewer(program, boss, django_capture_on_commi
 def test_declaring_conflict_releases_records_and_reassigns(program, boss):
     pool = [reviewer() for _ in range(3)]
     app = submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     assignment = app.assignments.first()
     leaving = assignment.reviewer
-    replacement = services.conflict_declare(
+    replacement = assigning.conflict_declare(
         assignment=assignment, reviewer=leaving, reason="I advise this team."
     )
     assignment.refresh_from_db()
@@ -172,18 +173,18 @@ def test_declaring_conflict_releases_records_and_reassigns(program, boss):
 def test_conflict_declared_in_advance_blocks_assignment(program, boss):
     pool = [reviewer() for _ in range(3)]
     app = submitted_application(program)
-    services.conflict_declare_in_advance(reviewer=pool[0], startup=app.startup, reason="Investor")
-    services.assignments_auto(program=program, actor=boss)
+    assigning.conflict_declare_in_advance(reviewer=pool[0], startup=app.startup, reason="Investor")
+    assigning.assignments_auto(program=program, actor=boss)
     assert not app.assignments.filter(reviewer=pool[0]).exists()
 
 
 def test_conflict_needs_a_reason(program, boss):
     [reviewer() for _ in range(2)]
     app = submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     a = app.assignments.first()
     with pytest.raises(services.ReviewRefused):
-        services.conflict_declare(assignment=a, reviewer=a.reviewer, reason="  ")
+        assigning.conflict_declare(assignment=a, reviewer=a.reviewer, reason="  ")
 
 
 # --- Scoring ------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_conflict_needs_a_reason(program, boss):
 def assigned(program, boss):
     [reviewer() for _ in range(2)]
     app = submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     return list(app.assignments.select_related("reviewer").order_by("id"))
 
 
@@ -327,7 +328,7 @@ def test_first_assignment_after_the_call_moves_program_to_reviewing(boss):
     program = ProgramFactory(closed=True, reviews_per_application=1)
     reviewer()
     submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     program.refresh_from_db()
     assert program.status == "reviewing"
 
@@ -335,7 +336,7 @@ def test_first_assignment_after_the_call_moves_program_to_reviewing(boss):
 def test_assignment_during_the_call_keeps_program_open(program, boss):
     [reviewer() for _ in range(2)]
     submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     program.refresh_from_db()
     assert program.status == "open"
 

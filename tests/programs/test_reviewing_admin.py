@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Review
+from programs.services import assignment as assigning
 from programs.services import reviewing as services
 from tests.factories import (
     CriterionFactory,
@@ -25,11 +26,11 @@ def setup():
     boss = manager()
     alice, bob, carol = reviewer(), reviewer(), reviewer()
     shared = submitted_application(program)
-    services.assignment_create(application=shared, reviewer=alice, actor=boss)
-    services.assignment_create(application=shared, reviewer=bob, actor=boss)
+    assigning.assignment_create(application=shared, reviewer=alice, actor=boss)
+    assigning.assignment_create(application=shared, reviewer=bob, actor=boss)
     other = submitted_application(program)
-    services.assignment_create(application=other, reviewer=carol, actor=boss)
-    services.assignment_create(application=other, reviewer=bob, actor=boss)
+    assigning.assignment_create(application=other, reviewer=carol, actor=boss)
+    assigning.assignment_create(application=other, reviewer=bob, actor=boss)
     return {
         "program": program,
         "boss": boss,
@@ -247,7 +248,7 @@ def test_review_changelists_keep_a_fixed_number_of_queries(
     pool = [reviewer() for _ in range(2)]
     for _ in range(rows):
         submitted_application(program)
-    services.assignments_auto(program=program, actor=boss)
+    assigning.assignments_auto(program=program, actor=boss)
     for assignment in program.assignments.all():
         services.review_save(
             assignment=assignment,

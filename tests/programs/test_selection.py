@@ -10,6 +10,7 @@ from django.core.management import call_command
 from portal.exceptions import NotAllowed
 from portal.models import Notification
 from programs.ranking import MIN_REVIEWS_TO_NORMALISE, ranking, selection_totals
+from programs.services import assignment as assigning
 from programs.services import reviewing
 from programs.services import selection as services
 from startups.enums import ApplicationStatus as S
@@ -55,7 +56,7 @@ def scored():
     marks = {r1: (2, 4, 6), r2: (6, 8, 10), r3: (4, 4, 4)}
     for app_index, app in enumerate(apps):
         for person, values in marks.items():
-            assignment = reviewing.assignment_create(application=app, reviewer=person, actor=boss)
+            assignment = assigning.assignment_create(application=app, reviewer=person, actor=boss)
             _review(assignment, values[app_index])
     return program, apps, marks
 
@@ -110,7 +111,7 @@ def test_reviewer_with_too_few_reviews_is_used_raw():
     boss = manager()
     lone = reviewer()
     app = submitted_application(program)
-    _review(reviewing.assignment_create(application=app, reviewer=lone, actor=boss), 7)
+    _review(assigning.assignment_create(application=app, reviewer=lone, actor=boss), 7)
     row = ranking(program, normalised=True).get(pk=app.pk)
     assert (float(row.raw_score), row.norm_score) == (70.0, 70.0)
 
@@ -198,6 +199,29 @@ def test_waitlisted_promoted_when_a_selected_one_withdraws(small_program):
     apps[2].refresh_from_db()
     assert apps[2].status == S.SELECTED
     assert selection_totals(program)[0] == 2
+
+
+def test_withdrawals_in_bulk_record_each_and_report_the_refused(small_program):
+    program, apps = small_program
+    boss = manager()
+    services.application_decide(application=apps[0], decision="selected", actor=boss)
+    services.application_decide(application=apps[1], decision="rejected", actor=boss)
+    done, refused = services.applications_record_withdrawal(
+        applications=[apps[0], apps[1]], actor=boss, note="Declined"
+    )
+    assert [a.pk for a in done] == [apps[0].pk]
+    assert refused == ["An application cannot go from “Rejected” to “Withdrawn”."]
+    assert dict(Application.objects.values_list("pk", "status")) == {
+        apps[0].pk: S.WITHDRAWN,
+        apps[1].pk: S.REJECTED,
+        apps[2].pk: S.SUBMITTED,
+        apps[3].pk: S.SUBMITTED,
+    }
+    assert selection_totals(program)[0] == 0
+    with pytest.raises(NotAllowed):
+        services.applications_record_withdrawal(applications=[apps[2]], actor=reviewer(), note="")
+    apps[2].refresh_from_db()
+    assert apps[2].status == S.SUBMITTED
 
 
 def test_finalise_decides_everyone_and_mails_once(

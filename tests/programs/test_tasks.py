@@ -78,7 +78,8 @@ def test_beat_schedule_runs_sweep_and_reminders(settings):
 def _assigned_program(deadline_in, *, submitted=False):
     from decimal import Decimal
 
-    from programs.services.reviewing import assignment_create, review_save
+    from programs.services.assignment import assignment_create
+    from programs.services.reviewing import review_save
     from tests.factories import CriterionFactory, manager, reviewer, submitted_application
 
     program = ProgramFactory(

@@ -19,8 +19,9 @@ from pypdf import PdfWriter
 from portal.mfa import totp_enrol, totp_secret
 from programs.models import Assignment
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
+from programs.services.assignment import assignments_auto
 from programs.services.funding import award_create, disbursement_record, tranches_set
-from programs.services.reviewing import assignments_auto, review_save
+from programs.services.reviewing import review_save
 from programs.services.selection import application_decide, decisions_finalise
 from startups.enums import ApplicationStatus, ProgramStatus, Region, Sector, Stage
 from startups.models import Application, Criterion, Program, Startup
