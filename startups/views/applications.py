@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from portal.exceptions import DomainError
 from startups import selectors, services
 from startups.forms import ApplicationForm, ChooseStartupForm, WithdrawForm
 from startups.models import Application, Program
+from startups.panels import application_panels_render
 
 
 @login_required
@@ -44,14 +44,9 @@ def apply(request, slug: str):
 @login_required
 def application_detail(request, pk: int):
     application = selectors.application_get_for_member(user=request.user, pk=pk)
-    award = _award(application)
-    tranches = list(award.tranches.order_by("sequence")) if award else []
     context = {
         "application": application,
-        "award": award,
-        "tranches": tranches,
-        "payments": list(award.disbursements.order_by("paid_on", "id")) if award else [],
-        "next_tranche": next((t for t in tranches if t.paid < t.amount), None),
+        "panels": application_panels_render(application=application, request=request),
         "program": application.program,
         "missing": services.application_missing_sections(application)
         if application.is_editable
@@ -60,14 +55,6 @@ def application_detail(request, pk: int):
         "can_withdraw": request.user.has_perm("startups.withdraw_application", application),
     }
     return render(request, "startups/application_detail.html", context)
-
-
-def _award(application):
-    """The funding award, if any (programs owns the model; reached by its relation)."""
-    try:
-        return application.award
-    except ObjectDoesNotExist:
-        return None
 
 
 @login_required

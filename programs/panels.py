@@ -1,0 +1,30 @@
+"""The funding panel on a team's application page (registered in apps.py)."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from programs.models import Award
+from startups.models import Application
+
+
+def funding_panel(application: Application, request: HttpRequest) -> str:
+    """The award, its tranche schedule, the payments and the next milestone."""
+    award = (
+        Award.objects.filter(application=application)
+        .prefetch_related("tranches", "disbursements")
+        .first()
+    )
+    if award is None:
+        return ""
+    tranches = sorted(award.tranches.all(), key=lambda t: t.sequence)
+    payments = sorted(award.disbursements.all(), key=lambda p: (p.paid_on, p.pk))
+    return render_to_string(
+        "programs/funding_panel.html",
+        {
+            "award": award,
+            "tranches": tranches,
+            "payments": payments,
+            "next_tranche": next((t for t in tranches if t.paid < t.amount), None),
+        },
+        request=request,
+    )
