@@ -140,3 +140,43 @@ def test_settings_production_cache_url_without_redis():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["eager"] is True  # a cache is not a broker
     assert values["hsts"][0] == 60
+
+
+SENTRY_PROBE = """
+import json, django
+django.setup()
+import sentry_sdk
+from django.conf import settings as s
+client = sentry_sdk.get_client()
+print(json.dumps({
+    "active": client.is_active(),
+    "dsn": client.dsn,
+    "admins": s.ADMINS,
+    "request_handlers": s.LOGGING["loggers"]["django.request"]["handlers"],
+}))
+"""
+
+
+def _probe(code: str, **env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    clean.update(DJANGO_SETTINGS_MODULE="portal.settings", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_settings_sentry_only_with_a_dsn_else_admins_get_mail():
+    dsn = "https://0123456789abcdef0123456789abcdef@sentry.example.kz/7"
+    with_sentry = _probe(SENTRY_PROBE, **PRODUCTION, SENTRY_DSN=dsn, ADMINS="ops@example.kz")
+    assert with_sentry["active"] is True
+    assert with_sentry["dsn"] == dsn
+    assert with_sentry["admins"] == []  # errors go to Sentry, not by mail as well
+    assert with_sentry["request_handlers"] == ["console"]
+    with_mail = _probe(SENTRY_PROBE, **PRODUCTION, ADMINS="ops@example.kz,cto@example.kz")
+    assert with_mail["active"] is False
+    assert with_mail["admins"] == ["ops@example.kz", "cto@example.kz"]
+    assert with_mail["request_handlers"] == ["console", "mail_admins"]
+    neither = _probe(SENTRY_PROBE, **PRODUCTION)
+    assert (neither["active"], neither["admins"]) == (False, [])
