@@ -51,7 +51,6 @@ class ProgramAdminForm(forms.ModelForm):
             "slug",
             "organiser",
             "description",
-            "status",
             "currency",
             "total_budget",
             "max_amount_per_project",

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
-from programs.rules import is_program_manager
+from programs.rules import MANAGE_PROGRAMS
 from programs.services.assignment import assignments_auto
+from programs.services.programs import program_change_status
+from startups.enums import ProgramStatus
 from startups.models import Criterion, Program
 
 
@@ -71,7 +73,15 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
     ]
 
-    actions = ["assign_automatically"]
+    # The status is shown, never edited: it moves only through these actions,
+    # which call the status service (table, lock, audit).
+    actions = [
+        "open_call",
+        "start_reviewing",
+        "mark_decided",
+        "close_program",
+        "assign_automatically",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_applications=Count("applications"))
@@ -79,8 +89,46 @@ class ProgramAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Awards are in the program's currency: it cannot change under them.
         if obj is not None and obj.awards.exists():
-            return ["currency"]
-        return []
+            return ["status", "currency"]
+        return ["status"]
+
+    def has_manage_permission(self, request):
+        return request.user.has_perm(MANAGE_PROGRAMS)
+
+    def _change_status(self, request, queryset, to):
+        for program in queryset:
+            try:
+                program_change_status(program=program, to=to, actor=request.user)
+            except DomainError as error:
+                self.message_user(
+                    request,
+                    _("%(program)s: %(reason)s")
+                    % {"program": program.name, "reason": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(program)s is now “%(status)s”.")
+                    % {"program": program.name, "status": program.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Open the call"), permissions=["manage"])
+    def open_call(self, request, queryset):
+        self._change_status(request, queryset, ProgramStatus.OPEN)
+
+    @admin.action(description=_("Start reviewing"), permissions=["manage"])
+    def start_reviewing(self, request, queryset):
+        self._change_status(request, queryset, ProgramStatus.REVIEWING)
+
+    @admin.action(description=_("Mark decided"), permissions=["manage"])
+    def mark_decided(self, request, queryset):
+        self._change_status(request, queryset, ProgramStatus.DECIDED)
+
+    @admin.action(description=_("Close"), permissions=["manage"])
+    def close_program(self, request, queryset):
+        self._change_status(request, queryset, ProgramStatus.CLOSED)
 
     def get_urls(self):
         from programs.admin import selection
@@ -106,7 +154,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign reviewers automatically (fills gaps only)"))
     def assign_automatically(self, request, queryset):
-        if not is_program_manager(request.user):
+        if not request.user.has_perm(MANAGE_PROGRAMS):
             raise PermissionDenied
         for program in queryset:
             try:
