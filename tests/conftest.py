@@ -7,6 +7,7 @@ except under CI=true, where a missing service is a failure.
 
 import os
 import socket
+import struct
 import threading
 from urllib.parse import urlparse
 
@@ -91,18 +92,125 @@ def redis_url() -> str:
     return REDIS_URL
 
 
+class BrokerRelay:
+    """The broker the tests see: a TCP relay on loopback to the test Redis.
+
+    The test settings name the relay as Celery's broker for the whole run
+    (`_broker_through_relay`), so Celery's connection pool is made once, for
+    the one broker, and never swapped. `stop()` is the broker dying: the port
+    refuses new connections and every open one is reset (the worker's and
+    the publisher's alike); `start()` brings it back on the same port, and
+    the clients reconnect as they would to a restarted Redis.
+    """
+
+    def __init__(self, upstream: tuple[str, int]):
+        self.upstream = upstream
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._listener: socket.socket | None = None
+        self.port = 0
+        self.start()
+        self.url = f"redis://127.0.0.1:{self.port}/{TEST_REDIS_DB}"
+
+    @property
+    def running(self) -> bool:
+        return self._listener is not None
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.shutdown(socket.SHUT_RDWR)  # wakes accept(); the port now refuses
+            listener.close()
+        with self._lock:
+            open_sockets, self._open = self._open, set()
+        for sock in open_sockets:
+            # Linger 0: the close sends a reset, as a killed server's kernel does.
+            # shutdown() first: it wakes the relay thread reading this socket,
+            # which close() alone would not, and the close only takes effect then.
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass  # its pair thread closed it a moment ago
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                server = socket.create_connection(self.upstream, timeout=2)
+            except OSError:
+                client.close()  # no Redis behind the relay: refuse as it would
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._open |= {client, server}
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        # One side is gone: so is the pair (Redis has no half-open use).
+        for sock in (source, target):
+            with self._lock:
+                self._open.discard(sock)
+            if sock.fileno() == -1:
+                continue  # reset by stop()
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+
+@pytest.fixture(scope="session")
+def broker_relay() -> BrokerRelay:
+    parsed = urlparse(REDIS_URL)
+    return BrokerRelay((parsed.hostname or "127.0.0.1", parsed.port or 6379))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _broker_through_relay(broker_relay):
+    """Celery's broker, for the whole run, is the relay (see BrokerRelay)."""
+    from django.test import override_settings
+
+    with override_settings(CELERY_BROKER_URL=broker_relay.url):
+        yield
+
+
 @pytest.fixture
-def broker_url(redis_url) -> str:
-    """The reserved test database (TEST_REDIS_DB) on the test Redis, emptied first."""
+def broker_url(broker_relay) -> str:
+    """The broker (through the relay), its reserved Redis database emptied first.
+
+    A task left by an earlier run must not reach this run's worker.
+    """
     import redis
 
-    url = f"{redis_url.rsplit('/', 1)[0]}/{TEST_REDIS_DB}"
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    if not broker_relay.running:  # a test that stopped it failed before restarting it
+        broker_relay.start()
+    direct = f"{REDIS_URL.rsplit('/', 1)[0]}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(direct, socket_connect_timeout=2)
     try:
         client.flushdb()
     finally:
         client.close()
-    return url
+    return broker_relay.url
 
 
 def free_port() -> int:

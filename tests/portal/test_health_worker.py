@@ -10,11 +10,7 @@ from django.db import transaction
 from portal.celery import app
 from portal.models import Notification, NotificationStatus
 from portal.notifications import notification_create
-from tests.portal.test_notifications_broker import (
-    _close_worker_connections,
-    _use_broker,
-    _wait_for,
-)
+from tests.portal.test_notifications_broker import _close_worker_connections, _wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +29,6 @@ def _queue_mail(key: str) -> Notification:
 def test_healthz_goes_503_when_the_worker_stops(client, settings, broker_url, smtp_server):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.HEALTHZ_OUTBOX_MAX_AGE = 2
-    _use_broker(settings, broker_url)
     task_postrun.connect(_close_worker_connections)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
@@ -59,4 +54,3 @@ def test_healthz_goes_503_when_the_worker_stops(client, settings, broker_url, sm
         task_postrun.disconnect(_close_worker_connections)
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge("celery")
-        _use_broker(settings, "memory://")

@@ -221,15 +221,12 @@ def test_batch_sends_over_one_connection(smtp_server):
 
 
 def test_broker_down_event_succeeds_and_row_stays_pending(
-    client, settings, team_application, django_capture_on_commit_callbacks
+    client, settings, broker_relay, team_application, django_capture_on_commit_callbacks
 ):
-    from tests.conftest import free_port
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
-    _reset_broker_pool()
     owner = team_application.startup.memberships.get(role="owner").user
     client.force_login(owner)
+    broker_relay.stop()  # the test broker's port refuses: a broker that is down
     started = time.monotonic()
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -237,22 +234,13 @@ def test_broker_down_event_succeeds_and_row_stays_pending(
                 reverse("startups:application_submit", args=[team_application.pk])
             )
     finally:
-        _reset_broker_pool()
+        broker_relay.start()
     elapsed = time.monotonic() - started
     assert response.status_code == 302
     team_application.refresh_from_db()
     assert team_application.status == "submitted"
     assert list(Notification.objects.values_list("status", flat=True)) == ["pending"] * 3
     assert elapsed < 15  # a sanity bound: without broker timeouts this hangs far longer
-
-
-def _reset_broker_pool():
-    from portal.celery import app
-
-    # Drop (do not close: others may hold them) the cached pools, so the
-    # next publish connects to the broker the settings now name.
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 ALL_KINDS = list(NotificationKind)

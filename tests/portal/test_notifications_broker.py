@@ -17,7 +17,6 @@ from django.utils import timezone
 from portal.celery import app
 from portal.models import Notification
 from portal.tasks import notifications_sweep
-from tests.conftest import free_port
 from tests.factories import ApplicationFactory, ProgramFactory, StartupFactory, UserFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -27,24 +26,17 @@ def _close_worker_connections(**kwargs):
     connections.close_all()
 
 
-def _use_broker(settings, url):
-    settings.CELERY_BROKER_URL = url
-    # Drop (do not close: others may hold them) the cached pools, so the
-    # next publish connects to the broker the settings now name.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def live_worker(settings, broker_url, smtp_server):
+    """A worker thread consuming from the test broker (the relay to Redis)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 1
-    _use_broker(settings, broker_url)
     task_postrun.connect(_close_worker_connections)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        yield smtp_server
-    task_postrun.disconnect(_close_worker_connections)
-    _use_broker(settings, "memory://")
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            yield smtp_server
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
 
 
 def _wait_for(predicate, timeout=30.0):
@@ -80,21 +72,21 @@ def test_submit_through_view_delivers_one_message_in_members_language(client, li
     assert "Qazaq Cold" in message.get_body(("plain",)).get_content()
 
 
-def test_broker_down_then_sweep_delivers_once(client, settings, live_worker):
+def test_broker_down_then_sweep_delivers_once(client, broker_relay, live_worker):
     founder, application = _russian_team_application()
     client.force_login(founder)
-    working_broker = settings.CELERY_BROKER_URL
 
-    _use_broker(settings, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
-    started = time.monotonic()
-    response = client.post(reverse("startups:application_submit", args=[application.pk]))
-    elapsed = time.monotonic() - started
-    assert response.status_code == 302
-    assert elapsed < 15  # sanity bound: fails fast instead of hanging
-    row = Notification.objects.get()
-    assert row.status == "pending"
-
-    _use_broker(settings, working_broker)
+    broker_relay.stop()  # the broker dies: its port refuses, open connections are reset
+    try:
+        started = time.monotonic()
+        response = client.post(reverse("startups:application_submit", args=[application.pk]))
+        elapsed = time.monotonic() - started
+        assert response.status_code == 302
+        assert elapsed < 15  # sanity bound: fails fast instead of hanging
+        row = Notification.objects.get()
+        assert row.status == "pending"
+    finally:
+        broker_relay.start()  # back on the same address; publisher and worker reconnect
     time.sleep(1)
     assert Notification.objects.get().status == "pending"  # nothing reached the worker
     Notification.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
@@ -139,7 +131,6 @@ def test_worker_killed_while_sending_does_not_lose_the_notification(
 
     from portal.notifications import notification_create
 
-    _use_broker(settings, broker_url)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     smtp_server.rcpt_delay = 6.0  # the first worker will be killed while waiting here
     db = connection.settings_dict
