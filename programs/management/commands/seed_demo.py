@@ -1,6 +1,5 @@
 """Demo data for `make run`: programs, criteria and accounts to log in with."""
 
-import io
 import logging
 import random
 from datetime import date, timedelta
@@ -14,9 +13,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from portal.mfa import totp_enrol, totp_secret
+from programs.management.demo_data import (
+    COHORT_NOUNS,
+    COHORT_WORDS,
+    CRITERIA,
+    DEMO_ACCOUNTS,
+    DEMO_ANSWER,
+    DEMO_PASSWORD,
+    DEMO_PATHS,
+    DEMO_PDF,
+    DEMO_STARTUPS,
+)
 from programs.models import Assignment
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, roles_sync
 from programs.services.assignment import assignments_auto
@@ -34,64 +43,6 @@ from startups.services import (
 )
 from startups.validators import make_bin
 from startups.workflow import application_record_creation, application_transition
-
-DEMO_PASSWORD = "demo-portal-2026"
-
-DEMO_ACCOUNTS = [
-    # e-mail, full name, language, role
-    ("admin@demo.kz", "Aigerim Admin", "en", "superuser"),
-    ("manager@demo.kz", "Marat Manager", "ru", "manager"),
-    # Reviewers use another domain than the founders': a shared company
-    # domain would count as a conflict of interest.
-    ("reviewer@experts.kz", "Dana Reviewer", "en", "reviewer"),
-    ("reviewer2@experts.kz", "Yerlan Expert", "ru", "reviewer"),
-    ("reviewer3@experts.kz", "Saule Expert", "kk", "reviewer"),
-    ("reviewer4@experts.kz", "Timur Expert", "ru", "reviewer"),
-    ("reviewer5@experts.kz", "Gulnara Expert", "en", "reviewer"),
-    ("founder@demo.kz", "Nurlan Founder", "kk", "founder"),
-]
-
-CRITERIA = [
-    ("Innovation", "How new is the solution for Kazakhstan and the CIS?", "3"),
-    ("Market potential", "Size and growth of the market the team can reach.", "2"),
-    ("Team", "Can this team build and sell it?", "2"),
-    ("Business model", "Is there a credible path to revenue?", "2"),
-    ("Impact", "Jobs, technology transfer, social and environmental benefit.", "1"),
-]
-
-
-COHORT_WORDS = ["Smart", "Green", "Steppe", "Qazaq", "Nomad", "Altai", "Caspian", "Silk", "Tien"]
-COHORT_NOUNS = ["Labs", "Robotics", "Health", "Agro", "Pay", "Mobility", "Learn", "Energy", "Data"]
-DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
-
-
-def _demo_pdf(pages: int = 3) -> bytes:
-    """A real, readable deck (blank A4 landscape pages), as the upload check wants."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=842, height=595)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-DEMO_PDF = _demo_pdf()
-S = ApplicationStatus
-DEMO_STARTUPS = [
-    ("Qazaq Agro Cold", Region.TURKISTAN, Sector.AGRITECH, Stage.MVP, S.DRAFT),
-    ("Steppe Robotics", Region.KARAGANDA, Sector.INDUSTRY_40, Stage.REVENUE, S.SUBMITTED),
-    ("Tenge Ledger", Region.ALMATY_CITY, Sector.FINTECH, Stage.GROWTH, S.SUBMITTED),
-    ("Astana Mobility", Region.ASTANA, Sector.SMART_CITY, Stage.MVP, S.UNDER_REVIEW),
-    ("Ulytau Materials", Region.ULYTAU, Sector.NEW_MATERIALS, Stage.IDEA, S.UNDER_REVIEW),
-    ("Bilim Cloud", Region.SHYMKENT, Sector.EDTECH, Stage.REVENUE, S.SUBMITTED),
-    ("Dala Health", Region.PAVLODAR, Sector.HEALTHTECH, Stage.MVP, S.WITHDRAWN),
-]
-DEMO_PATHS = {
-    S.DRAFT: [],
-    S.SUBMITTED: [S.SUBMITTED],
-    S.UNDER_REVIEW: [S.SUBMITTED, S.UNDER_REVIEW],
-    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
-}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,65 @@
+"""The demo's fixed data for `seed_demo`: accounts, criteria, startups, a pitch deck."""
+
+import io
+
+from pypdf import PdfWriter
+
+from startups.enums import ApplicationStatus, Region, Sector, Stage
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+DEMO_ACCOUNTS = [
+    # e-mail, full name, language, role
+    ("admin@demo.kz", "Aigerim Admin", "en", "superuser"),
+    ("manager@demo.kz", "Marat Manager", "ru", "manager"),
+    # Reviewers use another domain than the founders': a shared company
+    # domain would count as a conflict of interest.
+    ("reviewer@experts.kz", "Dana Reviewer", "en", "reviewer"),
+    ("reviewer2@experts.kz", "Yerlan Expert", "ru", "reviewer"),
+    ("reviewer3@experts.kz", "Saule Expert", "kk", "reviewer"),
+    ("reviewer4@experts.kz", "Timur Expert", "ru", "reviewer"),
+    ("reviewer5@experts.kz", "Gulnara Expert", "en", "reviewer"),
+    ("founder@demo.kz", "Nurlan Founder", "kk", "founder"),
+]
+
+CRITERIA = [
+    ("Innovation", "How new is the solution for Kazakhstan and the CIS?", "3"),
+    ("Market potential", "Size and growth of the market the team can reach.", "2"),
+    ("Team", "Can this team build and sell it?", "2"),
+    ("Business model", "Is there a credible path to revenue?", "2"),
+    ("Impact", "Jobs, technology transfer, social and environmental benefit.", "1"),
+]
+
+
+COHORT_WORDS = ["Smart", "Green", "Steppe", "Qazaq", "Nomad", "Altai", "Caspian", "Silk", "Tien"]
+COHORT_NOUNS = ["Labs", "Robotics", "Health", "Agro", "Pay", "Mobility", "Learn", "Energy", "Data"]
+DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
+
+
+def _demo_pdf(pages: int = 3) -> bytes:
+    """A real, readable deck (blank A4 landscape pages), as the upload check wants."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=842, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+DEMO_PDF = _demo_pdf()
+S = ApplicationStatus
+DEMO_STARTUPS = [
+    ("Qazaq Agro Cold", Region.TURKISTAN, Sector.AGRITECH, Stage.MVP, S.DRAFT),
+    ("Steppe Robotics", Region.KARAGANDA, Sector.INDUSTRY_40, Stage.REVENUE, S.SUBMITTED),
+    ("Tenge Ledger", Region.ALMATY_CITY, Sector.FINTECH, Stage.GROWTH, S.SUBMITTED),
+    ("Astana Mobility", Region.ASTANA, Sector.SMART_CITY, Stage.MVP, S.UNDER_REVIEW),
+    ("Ulytau Materials", Region.ULYTAU, Sector.NEW_MATERIALS, Stage.IDEA, S.UNDER_REVIEW),
+    ("Bilim Cloud", Region.SHYMKENT, Sector.EDTECH, Stage.REVENUE, S.SUBMITTED),
+    ("Dala Health", Region.PAVLODAR, Sector.HEALTHTECH, Stage.MVP, S.WITHDRAWN),
+]
+DEMO_PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.UNDER_REVIEW: [S.SUBMITTED, S.UNDER_REVIEW],
+    S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
+}
