@@ -12,9 +12,8 @@ from typing import Any
 
 import rules
 
-from programs.models import AssignmentStatus, Review, ReviewStatus
+from programs.models import Review, ReviewStatus
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, is_in_group
-from startups.rules import is_application_staff, is_team_member
 
 
 @rules.predicate
@@ -69,17 +68,4 @@ SEE_OTHER_REVIEWS = "programs.see_other_reviews"
 rules.add_perm(
     SEE_OTHER_REVIEWS,
     is_program_manager | is_review_locked | others_visible_before_submit,
-)
-
-
-@rules.predicate
-def is_assigned_reviewer(user: Any, application: Any) -> bool:
-    if not user.is_authenticated or application is None:
-        return False
-    return application.assignments.filter(reviewer=user, status=AssignmentStatus.ACTIVE).exists()
-
-
-# Reviewers read the pitch deck of the applications assigned to them.
-rules.set_perm(
-    "startups.download_pitch_deck", is_team_member | is_application_staff | is_assigned_reviewer
 )

@@ -29,6 +29,7 @@ from programs.rules import (
 )
 from programs.services import assignment as assigning
 from programs.services import reviewing as services
+from startups.downloads import pitch_deck_response
 
 
 def _assignment_for(request, pk) -> Assignment:
@@ -100,6 +101,11 @@ def review_view(model_admin, request, pk):
         "score_rows": [(c, _scores(review).get(c.pk)) for c in criteria],
     }
     return TemplateResponse(request, "admin/programs/assignment/review.html", context)
+
+
+def pitch_deck_view(model_admin, request, pk):
+    """The deck of an application the reviewer is assigned to (or any, for managers)."""
+    return pitch_deck_response(_assignment_for(request, pk).application)
 
 
 def conflict_view(model_admin, request, pk):

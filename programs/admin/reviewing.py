@@ -184,6 +184,11 @@ class AssignmentAdmin(ReviewerScopedAdmin):
                 name="programs_assignment_review",
             ),
             path(
+                "<int:pk>/pitch-deck/",
+                self._view(review_page.pitch_deck_view),
+                name="programs_assignment_pitch_deck",
+            ),
+            path(
                 "<int:pk>/conflict/",
                 self._view(review_page.conflict_view),
                 name="programs_assignment_conflict",

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from startups import selectors, services
+from startups.downloads import pitch_deck_response
 from startups.forms import ApplicationForm, ChooseStartupForm, WithdrawForm
 from startups.models import Application, Program
 from startups.panels import application_panels_render
@@ -140,27 +141,11 @@ def application_withdraw(request, pk: int):
 
 @login_required
 def pitch_deck(request, pk: int):
-    """Stream the deck to the team or to staff allowed to read applications."""
+    """Stream the deck to the team or to managers (reviewers: their admin page)."""
     application = Application.objects.select_related("startup").filter(pk=pk).first()
     if application is None or not request.user.has_perm(
         "startups.download_pitch_deck", application
     ):
         # Another founder must not learn that the application exists.
         raise Http404
-    if not application.pitch_deck:
-        raise Http404
-    try:
-        handle = application.pitch_deck.storage.open(application.pitch_deck.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    # Never the uploaded name: whatever it was (deck.html), the download is
-    # a PDF attachment the browser must not sniff into something else.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"pitch-deck-{application.pk}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pitch_deck_response(application)

@@ -206,7 +206,8 @@ EXPECTED = {
     # Submitted: the edit page sends the team to the read-only page.
     "startups:application_edit": SITE("/applications/", 404, 404, founder_b=404),
     # The assigned reviewer and managers read the deck; nobody else knows it exists.
-    "startups:pitch_deck": SITE(200, 404, 200, founder_b=404, reviewer_a=200),
+    # The team's route (and managers'); reviewers read the deck on their assignment.
+    "startups:pitch_deck": SITE(200, 404, 200, founder_b=404),
     # One application per startup and program: A's team lands on theirs, B on
     # B's; a user without a startup is asked to describe one first.
     "startups:apply": SITE("/applications/", "/startups/new/?next=", "/startups/new/?next="),
@@ -245,6 +246,7 @@ EXPECTED = {
     "admin:programs_assignment_review": A(404, 200, reviewer_a=200),
     # POST only, and only by the assigned reviewer.
     "admin:programs_assignment_conflict": A(404, 404),
+    "admin:programs_assignment_pitch_deck": A(404, 200, reviewer_a=200),
 }
 for _model, _views in MODEL_ADMINS.items():
     _app, _name = _model.split("_", 1)
@@ -287,6 +289,7 @@ PK_OBJECTS = {
     "admin:startups_program_finalise": "program",
     "admin:programs_assignment_review": "assignment_a",
     "admin:programs_assignment_conflict": "assignment_a",
+    "admin:programs_assignment_pitch_deck": "assignment_a",
     "startups:startup_detail": "startup_a",
     "startups:startup_edit": "startup_a",
     "startups:invitation_create": "startup_a",

@@ -79,3 +79,21 @@ def test_every_permission_is_asked_by_the_code(name):
 @pytest.mark.parametrize("name", REGISTERED)
 def test_every_permission_has_a_test(name):
     assert _tests_that_answer(name), f"{name} is asked but no test answers it"
+
+
+def test_each_app_registers_only_its_own_permissions():
+    """No cross-app override: an app's rules module names only its own label."""
+    import re
+
+    offenders = []
+    for app in APPS:
+        path = ROOT / app / "rules.py"
+        if not path.exists():
+            continue
+        source = path.read_text(encoding="utf-8")
+        if "set_perm(" in source or "set_rule(" in source:
+            offenders.append(f"{app}/rules.py replaces a rule")
+        for label in re.findall(r'"(\w+)\.\w+"', source):
+            if label in APPS and label != app:
+                offenders.append(f"{app}/rules.py names a {label} permission")
+    assert offenders == []

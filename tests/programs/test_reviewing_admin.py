@@ -157,8 +157,15 @@ def test_program_may_show_scores_before_submitting(client, setup):
 
 def test_reviewer_downloads_only_assigned_decks(client, setup):
     client.force_login(setup["alice"])
-    own = client.get(reverse("startups:pitch_deck", args=[setup["shared"].pk]))
+    own = client.get(reverse("admin:programs_assignment_pitch_deck", args=[setup["a_alice"].pk]))
     assert own.status_code == 200
+    assert own["Content-Disposition"] == (
+        f'attachment; filename="pitch-deck-{setup["a_alice"].application_id}.pdf"'
+    )
+    others = client.get(reverse("admin:programs_assignment_pitch_deck", args=[setup["a_bob"].pk]))
+    assert others.status_code == 404
+    # The founders' route is the team's: a reviewer is not let in there.
+    assert client.get(reverse("startups:pitch_deck", args=[setup["shared"].pk])).status_code == 404
     assert client.get(reverse("startups:pitch_deck", args=[setup["other"].pk])).status_code == 404
 
 

@@ -90,8 +90,11 @@ def test_see_other_reviews_after_submitting_or_when_the_program_allows(world):
     assert alice.has_perm("programs.see_other_reviews", assignment) is True
 
 
-def test_the_assigned_reviewer_downloads_the_pitch_deck(world):
+def test_reviewers_read_the_deck_through_their_assignment_not_the_founders_rule(world):
+    """No cross-app override: the team's rule stays the team's (and managers')."""
     assignment = world["assignment"]
     application = assignment.application
-    assert world["alice"].has_perm("startups.download_pitch_deck", application) is True
+    assert world["alice"].has_perm("startups.download_pitch_deck", application) is False
     assert world["bob"].has_perm("startups.download_pitch_deck", application) is False
+    assert world["alice"].has_perm("programs.review_assignment", assignment) is True
+    assert world["bob"].has_perm("programs.review_assignment", assignment) is False
