@@ -1,4 +1,9 @@
-"""allauth.mfa's forms with the portal's own labels (its catalogue, not allauth's)."""
+"""allauth.mfa's forms with the portal's own labels (its catalogue, not allauth's).
+
+Apart from `portal/forms.py` on purpose: allauth's account forms import the
+sign-up form class from `portal.forms` while they load, and these classes
+import allauth's forms, so one module would be an import cycle.
+"""
 
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm

@@ -258,6 +258,9 @@ CELERY_TASK_IGNORE_RESULT = True
 # Tasks are written to be idempotent for that reason.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# When the broker connection drops, a running late-acked task is cancelled
+# and redelivered (it is idempotent) rather than finishing unacknowledged.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # One message at a time per process, so a long task does not hold others.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Time limits: a stuck SMTP conversation cannot pin a worker forever.
