@@ -71,8 +71,9 @@ def browser(allow_async_unsafe):
 def new_context(browser, live_server) -> Iterator[Callable]:
     """Open an isolated browser context (own cookies: one per person) on the live server.
 
-    Every response of 400 or more and every uncaught page error is recorded
-    on `context.problems`, so a test can assert that nothing broke quietly.
+    Every response of 400 or more, every uncaught page error and every
+    Content-Security-Policy violation the browser reports is recorded on
+    `context.problems`, so a test can assert that nothing broke quietly.
     """
     contexts = []
 
@@ -86,13 +87,25 @@ def new_context(browser, live_server) -> Iterator[Callable]:
             "response",
             lambda r: r.status >= 400 and context.problems.append(f"{r.status} {r.url}"),
         )
-        context.on("page", lambda p: p.on("pageerror", lambda e: context.problems.append(str(e))))
+        context.on("page", lambda p: _watch(p, context.problems))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+
+
+def _watch(page, problems: list) -> None:
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and problems.append(f"CSP: {message.text}")
+        ),
+    )
 
 
 @pytest.fixture
