@@ -1,34 +1,51 @@
 """The audit trail: one call records one change, inside the caller's transaction."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from portal.models import AuditEntry
+from portal.models import AuditEntry, User
+
+# Who acted: a user, or None when the system acts on its own (an anonymous
+# user is recorded as no one, like the system).
+Actor = User | AnonymousUser | None
 
 
 def audit_entry(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
     """The unsaved entry (for `audit_record`, or many at once with `audit_record_many`)."""
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if isinstance(actor, User) and actor.pk else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        before=before or {},
-        after=after or {},
+        before=dict(before or {}),
+        after=dict(after or {}),
         note=note,
     )
 
 
-def audit_record(**kwargs) -> AuditEntry:
-    entry = audit_entry(**kwargs)
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """`audit_entry`, saved."""
+    entry = audit_entry(actor=actor, action=action, obj=obj, before=before, after=after, note=note)
     entry.save()
     return entry
 

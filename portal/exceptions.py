@@ -1,14 +1,21 @@
 """Domain errors: raised by services, turned into messages by views."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import rules
+from django.db import models
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
 
 
 class DomainError(Exception):
     """A refused action, with one or more reasons fit to show the user."""
 
-    def __init__(self, *messages):
+    def __init__(self, *messages: str | Promise) -> None:
         self.messages = [str(m) for m in messages if m] or [self.default_message()]
         super().__init__("; ".join(self.messages))
 
@@ -21,7 +28,13 @@ class NotAllowed(DomainError):
     """The actor may not do this (the permission, asked through `has_perm`, said no)."""
 
 
-def permission_require(*, user: Any, perm: str, obj: Any = None, message: str) -> None:
+def permission_require(
+    *,
+    user: "User | AnonymousUser | None",
+    perm: str,
+    obj: models.Model | None = None,
+    message: str | Promise,
+) -> None:
     """Raise NotAllowed unless the rule `perm` holds; the one gate services use.
 
     Asks the `rules` registry (`rules.has_perm`), not `user.has_perm`: a

@@ -7,8 +7,9 @@ beat, every minute) queues it again later.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,9 +19,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from portal.models import Notification
+from portal.models import Notification, User
 
 logger = logging.getLogger(__name__)
+
+
+class NotificationSpec(TypedDict):
+    """One outbox row to write: the arguments of `notification_create`."""
+
+    kind: str
+    event_key: str
+    email: str
+    language: str
+    context: Mapping[str, Any]
+    recipient: NotRequired[User | None]
+    obj: NotRequired[models.Model | None]
 
 
 def notification_create(
@@ -29,8 +42,8 @@ def notification_create(
     event_key: str,
     email: str,
     language: str,
-    context: dict,
-    recipient=None,
+    context: Mapping[str, Any],
+    recipient: User | None = None,
     obj: models.Model | None = None,
     enqueue: bool = True,
 ) -> Notification | None:
@@ -60,9 +73,9 @@ def notification_create_for_users(
     *,
     kind: str,
     event_key: str,
-    users: Iterable,
-    context: dict,
-    obj=None,
+    users: Iterable[User],
+    context: Mapping[str, Any],
+    obj: models.Model | None = None,
     enqueue: bool = True,
 ) -> list[Notification]:
     """One row per user, each in the user's preferred language.
@@ -86,7 +99,9 @@ def notification_create_for_users(
     )
 
 
-def notifications_create_many(specs: list[dict], *, enqueue: bool = True) -> list[Notification]:
+def notifications_create_many(
+    specs: Iterable[NotificationSpec], *, enqueue: bool = True
+) -> list[Notification]:
     """Many outbox rows in a few queries; the rows that already exist are left alone.
 
     Each spec has the arguments of `notification_create`. Returns the rows
@@ -106,7 +121,7 @@ def notifications_create_many(specs: list[dict], *, enqueue: bool = True) -> lis
             event_key=spec["event_key"],
             email=email,
             language=language,
-            context=spec["context"],
+            context=dict(spec["context"]),
             recipient=spec.get("recipient"),
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -176,10 +191,10 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
                 context[key] = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
             elif key.endswith("_on") and value:
                 context[key] = date_format(date.fromisoformat(value), "DATE_FORMAT")
-        subject = render_to_string(f"{folder}/subject.txt", context)
+        subject_lines = render_to_string(f"{folder}/subject.txt", context)
         text = render_to_string(f"{folder}/body.txt", context)
         html = render_to_string(f"{folder}/body.html", context)
-    subject = " ".join(subject.split())
+    subject = " ".join(subject_lines.split())
     message = EmailMultiAlternatives(subject, text, to=[notification.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["X-Portal-Notification"] = str(notification.pk)

@@ -9,9 +9,10 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ def is_temporary(exc: Exception) -> bool:
     return isinstance(exc, TEMPORARY_ERRORS)
 
 
-def deliver(notification_id: int, mailer) -> str | None:
+def deliver(notification_id: int, mailer: BaseEmailBackend) -> str | None:
     """Send one pending row through an open mailer; the outcome, or None if skipped.
 
     Outcomes: "sent", "retry" (temporary error, attempts left), "failed".
@@ -86,7 +87,7 @@ def deliver(notification_id: int, mailer) -> str | None:
 
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS)
-def send_notification(self, *, notification_id: int) -> str | None:
+def send_notification(self: Task[..., str | None], *, notification_id: int) -> str | None:
     """Deliver one notification; retried with exponential backoff."""
     mailer = mailers.default
     outcome = deliver(notification_id, mailer)

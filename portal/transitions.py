@@ -19,14 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_entry, audit_record_many
+from portal.audit import Actor, audit_entry, audit_record_many
 from portal.exceptions import DomainError
 
 
@@ -35,10 +37,10 @@ class TransitionRefused(DomainError):
 
 
 @dataclass
-class Move:
+class Move[M: models.Model]:
     """One row that moved: its object (updated in place), from, to, and its history row."""
 
-    obj: models.Model
+    obj: M
     source: str
     target: str
     at: datetime
@@ -46,7 +48,7 @@ class Move:
 
 
 @dataclass(frozen=True)
-class StateMachine:
+class StateMachine[M: models.Model]:
     """A stateful noun: the table of allowed moves and what a move records.
 
     `fields_for(target, now)` gives the other fields set with a move to
@@ -55,17 +57,17 @@ class StateMachine:
     receives the list of moves once the transaction has committed.
     """
 
-    model: type[models.Model]
+    model: type[M]
     states: type[models.TextChoices]
     table: Mapping[str, frozenset[str]]
     audit_action: str
-    refused_message: str = field(
-        default=_("It cannot go from “%(source)s” to “%(target)s”."),  # type: ignore[arg-type]
+    refused_message: str | Promise = field(
+        default=_("It cannot go from “%(source)s” to “%(target)s”."),
     )
     status_field: str = "status"
     fields_for: Callable[[str, datetime], dict[str, Any]] | None = None
-    history: Callable[[list[Move], Any, str], list[models.Model]] | None = None
-    after_commit: tuple[Callable[[list[Move]], None], ...] = ()
+    history: Callable[[list[Move[M]], Actor, str], Sequence[models.Model]] | None = None
+    after_commit: tuple[Callable[[list[Move[M]]], None], ...] = ()
 
     def __post_init__(self) -> None:
         missing = set(self.states) - set(self.table)
@@ -79,18 +81,18 @@ class StateMachine:
         return self.table[self.states(source)]
 
 
-def transition(
+def transition[M: models.Model](
     *,
-    machine: StateMachine,
-    objects: Sequence[models.Model],
+    machine: StateMachine[M],
+    objects: Sequence[M],
     to: str,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     values: Mapping[str, Any] | None = None,
     audit_before: Mapping[str, Any] | None = None,
     audit_after: Mapping[str, Any] | None = None,
     audit_action: str = "",
-) -> list[Move]:
+) -> list[Move[M]]:
     """Move `objects` to `to`; returns the moves made (none for rows already there).
 
     Raises TransitionRefused, moving nothing, when any move is not allowed.
@@ -155,7 +157,7 @@ def transition(
             ]
         )
         for hook in machine.after_commit:
-            transaction.on_commit(lambda hook=hook: hook(moves))
+            transaction.on_commit(partial(hook, moves))
     return moves
 
 

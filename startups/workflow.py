@@ -22,6 +22,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import Actor
+from portal.models import User
 from portal.transitions import Move, StateMachine, transition
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange
@@ -44,8 +46,10 @@ def _fields_for(target: str, now: datetime) -> dict[str, Any]:
     return {"submitted_at": now} if target == S.SUBMITTED else {}
 
 
-def _history(moves: list[Move], actor: Any, note: str) -> list[ApplicationStatusChange]:
-    actor_or_none = actor if getattr(actor, "pk", None) else None
+def _history(
+    moves: list[Move[Application]], actor: Actor, note: str
+) -> list[ApplicationStatusChange]:
+    actor_or_none = actor if isinstance(actor, User) and actor.pk else None
     return [
         ApplicationStatusChange(
             application=move.obj,
@@ -75,7 +79,7 @@ def allowed_targets(status: str) -> frozenset[str]:
 
 
 def applications_transition(
-    *, applications: list[Application], to: str, actor: Any, note: str = ""
+    *, applications: list[Application], to: str, actor: Actor, note: str = ""
 ) -> list[ApplicationStatusChange]:
     """Move the applications to `to`: one locked, all-or-nothing batch.
 
@@ -85,18 +89,27 @@ def applications_transition(
     moves = transition(
         machine=APPLICATION_MACHINE, objects=applications, to=to, actor=actor, note=note
     )
-    return [move.history for move in moves]
+    return [_change(move) for move in moves]
+
+
+def _change(move: Move[Application]) -> ApplicationStatusChange:
+    # The machine writes a history row for every move (`_history`).
+    if not isinstance(move.history, ApplicationStatusChange):
+        raise TypeError(f"No status change recorded for application {move.obj.pk}")
+    return move.history
 
 
 def application_transition(
-    *, application: Application, to: str, actor: Any, note: str = ""
+    *, application: Application, to: str, actor: Actor, note: str = ""
 ) -> ApplicationStatusChange | None:
     """`applications_transition` with one item; None when it is already there."""
     changes = applications_transition(applications=[application], to=to, actor=actor, note=note)
     return changes[0] if changes else None
 
 
-def application_record_creation(*, application: Application, actor: Any) -> ApplicationStatusChange:
+def application_record_creation(
+    *, application: Application, actor: User | None
+) -> ApplicationStatusChange:
     """The first history row: the draft was started."""
     return ApplicationStatusChange.objects.create(
         application=application, from_status="", to_status=S.DRAFT, actor=actor
