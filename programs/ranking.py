@@ -14,10 +14,12 @@
   MIN_REVIEWS_TO_NORMALISE submitted reviews in the program, or with all
   their totals equal (deviation 0), their totals are used as they are.
 
-Three queries: the program's overall mean and deviation, each reviewer's
-(one row per reviewer), then one grouped query over the applications in
-which the per-reviewer factors enter as a CASE expression, with window
-functions for the rank and the running total of requested amounts.
+The scores are kept as data (`programs.models.ApplicationScore`, refreshed
+by `programs.scoring` in the transaction of each review event); `ranking()`
+reads them, so a page of the board is one index range on the score table.
+`ranking_from_reviews()` computes the same figures from the reviews
+directly (the old way: program and reviewer statistics, then one grouped
+query with a CASE per reviewer); the tests compare the two.
 """
 
 from dataclasses import dataclass
@@ -117,35 +119,76 @@ def _normalised_total(scales: dict[int, Scale], prefix: str = "assignments__"):
     return Least(Greatest(mapped, Value(0.0)), Value(100.0))
 
 
-def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[Application]:
-    """The program's applications with raw_score, norm_score, reviews, spread, score,
-    rank and running_requested, best first (no score last)."""
-    if normalised is None:
-        normalised = program.normalise_reviewers
+def ranking_from_reviews(program: Program) -> QuerySet[Application]:
+    """From scratch: every application of the program with raw_score, norm_score,
+    reviews and spread computed from the submitted reviews (slow; for checks)."""
     counted = Q(
         assignments__status=AssignmentStatus.ACTIVE,
         assignments__review__status=ReviewStatus.SUBMITTED,
     )
-    queryset = (
-        Application.objects.filter(program=program, status__in=RANKED_STATES)
+    return Application.objects.filter(program=program).annotate(
+        raw_score=Avg("assignments__review__total", filter=counted),
+        reviews=Count("assignments__review", filter=counted),
+        spread=StdDev("assignments__review__total", filter=counted),
+        norm_score=Avg(_normalised_total(reviewer_scales(program)), filter=counted),
+    )
+
+
+def score_field(normalised: bool) -> str:
+    return "score_record__norm_score" if normalised else "score_record__raw_score"
+
+
+def rank_order(normalised: bool) -> list:
+    """Best first, then the smaller request, then the older application: the
+    order of the board's index (`score_board_normalised` / `score_board_raw`)."""
+    return [
+        F(score_field(normalised)).desc(nulls_last=True),
+        F("score_record__requested_amount").asc(nulls_last=True),
+        F("score_record__application_id").asc(),
+    ]
+
+
+def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[Application]:
+    """The ranked applications with their kept scores, unordered and without windows."""
+    se = "score_record__norm_se" if normalised else "score_record__raw_se"
+    return (
+        Application.objects.filter(score_record__program=program, score_record__ranked=True)
         .select_related("startup")
         .annotate(
-            raw_score=Avg("assignments__review__total", filter=counted),
-            reviews=Count("assignments__review", filter=counted),
-            spread=StdDev("assignments__review__total", filter=counted),
-            norm_score=Avg(_normalised_total(reviewer_scales(program)), filter=counted),
+            raw_score=F("score_record__raw_score"),
+            norm_score=F("score_record__norm_score"),
+            reviews=F("score_record__reviews"),
+            spread=F("score_record__spread"),
+            score=F(score_field(normalised)),
+            score_se=F(se),
         )
     )
-    score = "norm_score" if normalised else "raw_score"
-    order = [F(score).desc(nulls_last=True), F("requested_amount").asc(nulls_last=True), F("id")]
-    return queryset.annotate(
-        score=F(score),
-        rank=Window(RowNumber(), order_by=order),
-        running_requested=Window(
-            Sum("requested_amount", output_field=DecimalField(max_digits=18, decimal_places=2)),
-            order_by=order,
-        ),
-    ).order_by(*order)
+
+
+def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[Application]:
+    """The program's applications with raw_score, norm_score, reviews, spread, score,
+    score_se, rank and running_requested, best first (no score last).
+
+    Read from the kept scores; the window functions run over the index order,
+    so a slice of the first rows stops early.
+    """
+    if normalised is None:
+        normalised = program.normalise_reviewers
+    order = rank_order(normalised)
+    return (
+        ranked_applications(program, normalised=normalised)
+        .annotate(
+            rank=Window(RowNumber(), order_by=order),
+            running_requested=Window(
+                Sum(
+                    "score_record__requested_amount",
+                    output_field=DecimalField(max_digits=18, decimal_places=2),
+                ),
+                order_by=order,
+            ),
+        )
+        .order_by(*order)
+    )
 
 
 def selection_totals(program: Program) -> tuple[int, Decimal]:

@@ -17,7 +17,12 @@ from programs.forms import BoardFilter, MinimumFormSet
 from programs.optimiser import Minimum
 from programs.ranking import selection_totals
 from programs.rules import MANAGE_PROGRAMS
-from programs.selectors import selection_board_rows
+from programs.selectors import (
+    TOO_CLOSE_Z,
+    board_cutoff,
+    selection_board_count,
+    selection_board_rows,
+)
 from programs.services import selection as services
 from programs.services.suggestion import SuggestionResult, selection_suggest
 from startups.enums import ApplicationStatus as S
@@ -57,16 +62,17 @@ def board_view(model_admin, request, pk):
     normalised = (
         program.normalise_reviewers if not data.get("normalised") else data["normalised"] == "1"
     )
+    cutoff = board_cutoff(program=program, normalised=normalised)
+    chosen = {key: data.get(key, "") for key in ("sector", "region", "status", "flag")}
     rows = selection_board_rows(
-        program=program,
-        normalised=normalised,
-        sector=data.get("sector", ""),
-        region=data.get("region", ""),
-        status=data.get("status", ""),
-        flag=data.get("flag", ""),
-        sort=data.get("sort", ""),
+        program=program, normalised=normalised, sort=data.get("sort", ""), cutoff=cutoff, **chosen
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, 50)
+    # Counted on the score table: the paginator never ranks the rows to count them.
+    paginator.count = selection_board_count(
+        program=program, normalised=normalised, cutoff=cutoff, **chosen
+    )
+    page = paginator.get_page(request.GET.get("page"))
     keep = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         **model_admin.admin_site.each_context(request),
@@ -80,6 +86,9 @@ def board_view(model_admin, request, pk):
             key: "?" + urlencode({**keep, "sort": key}) for key in ("score", "requested", "name")
         },
         "normalised": normalised,
+        "cutoff": cutoff,
+        "too_close_z": TOO_CLOSE_Z,
+        "lines_drawn": not any(chosen.values()) and data.get("sort", "") in ("", "rank", "score"),
         "toggle_normalised": "?" + urlencode({**keep, "normalised": "0" if normalised else "1"}),
         "decisions": DECISION_LABELS,
         **_header(program),

@@ -14,8 +14,10 @@ from programs.models.reviewing import (
     ReviewStatus,
     Score,
 )
+from programs.models.scores import ApplicationScore
 
 __all__ = [
+    "ApplicationScore",
     "Award",
     "AwardStatus",
     "Disbursement",

@@ -22,6 +22,7 @@ from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from programs.rules import MANAGE_PROGRAMS
+from programs.scoring import scores_refresh
 from programs.states import REVIEW_MACHINE
 from startups.models import Program
 
@@ -129,6 +130,8 @@ def review_save(
                     "scores": {str(cid): v for cid, (v, _c) in clean.items()},
                 },
             )
+            # The program's kept scores move with this review (same transaction).
+            scores_refresh(program_id=assignment.program_id)
     return review
 
 
@@ -151,6 +154,7 @@ def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
             audit_action="review.reopen",
             audit_before={"total": str(review.total)},
         )
+        scores_refresh(program_id=review.assignment.program_id)
     return review
 
 

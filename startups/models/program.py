@@ -108,7 +108,7 @@ class Program(models.Model):
     )
     normalise_reviewers = models.BooleanField(
         _("normalise reviewers"),
-        default=False,
+        default=True,
         help_text=_(
             "Rank by scores standardised per reviewer, so that a harsh and a lenient "
             "reviewer count the same."
