@@ -46,6 +46,13 @@ fit in its place must be holding a minimum; a left-out project that scores
 above a chosen one must be blocked by the budget or by a minimum; the rest are
 cap and score. The texts are short and carry the numbers.
 
+The committee's objective
+-------------------------
+`suggest_selection` maximises the total score (keys 1-4 above). The default
+of the suggestion page is `suggest_in_rank_order` (module `rank_order`):
+the first feasible set reading down the ranking, which is what a committee
+signs; it is exact too, and usually instant.
+
 The package
 -----------
 `problem` (input and output types, scaling and validation), `prechecks`
@@ -68,16 +75,20 @@ from programs.optimiser.problem import (
     Suggestion,
     prepare,
 )
+from programs.optimiser.rank_order import Objective, explain_rank_order, solve_rank_order
 from programs.optimiser.solver import solve
 
 __all__ = [
     "Candidate",
     "InfeasibleSelection",
     "Minimum",
+    "Objective",
     "Reason",
     "SelectionProblem",
     "SelectionTimeout",
     "Suggestion",
+    "suggest",
+    "suggest_in_rank_order",
     "suggest_selection",
 ]
 
@@ -99,3 +110,27 @@ def suggest_selection(problem: SelectionProblem, *, time_limit_seconds: float = 
         raise InfeasibleSelection(messages)
     chosen, optimal = solve(data, time_limit_seconds)
     return explain(data, chosen, optimal)
+
+
+def suggest_in_rank_order(problem: SelectionProblem) -> Suggestion:
+    """The committee's set: in rank order, skipping only what does not fit (see `rank_order`).
+
+    Raises `InfeasibleSelection` and ``ValueError`` as `suggest_selection` does.
+    """
+    data = prepare(problem)
+    messages = prechecks(data)
+    if messages:
+        raise InfeasibleSelection(messages)
+    chosen, why = solve_rank_order(data)
+    return explain_rank_order(data, chosen, why)
+
+
+def suggest(
+    problem: SelectionProblem, *, objective: str, time_limit_seconds: float = 10.0
+) -> Suggestion:
+    """The suggestion under `objective` (an `Objective` value)."""
+    if objective == Objective.RANK_ORDER:
+        return suggest_in_rank_order(problem)
+    if objective == Objective.MAX_SCORE:
+        return suggest_selection(problem, time_limit_seconds=time_limit_seconds)
+    raise ValueError(f"unknown objective {objective!r}")
