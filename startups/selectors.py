@@ -4,19 +4,25 @@ Every lookup that takes an id goes through the user's own startups, so
 another founder's objects are not found (the views answer 404).
 """
 
-from typing import Any
+from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.models import User
 from startups.enums import MembershipRole
 from startups.models import Application, ApplicationStatusChange, Membership, Startup
 
 
-def startup_list_for_user(*, user) -> QuerySet[Startup]:
+def startup_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Startup]:
     # Filter through a subquery: filtering on the user's own membership in
     # the same join would make every count 1.
-    mine = Membership.objects.filter(user=user).values("startup") if user.is_authenticated else []
+    mine: Iterable[int] = (
+        Membership.objects.filter(user=user).values_list("startup", flat=True)
+        if isinstance(user, User)
+        else []
+    )
     return (
         Startup.objects.filter(pk__in=mine)
         .annotate(member_count=Count("memberships"))
@@ -24,7 +30,7 @@ def startup_list_for_user(*, user) -> QuerySet[Startup]:
     )
 
 
-def startup_get_for_user(*, user, pk: int) -> Startup:
+def startup_get_for_user(*, user: User | AnonymousUser, pk: int) -> Startup:
     return get_object_or_404(Startup.objects.for_user(user), pk=pk)
 
 
@@ -32,7 +38,7 @@ def startup_team(*, startup: Startup) -> QuerySet[Membership]:
     return startup.memberships.select_related("user").order_by("-role", "joined_at")
 
 
-def team_recipients(*, startup: Startup) -> list[Any]:
+def team_recipients(*, startup: Startup) -> list[User]:
     """Everyone on the startup's team, owner first: whom the portal tells about it.
 
     The one answer to "who gets the team's e-mails". Uses the memberships
@@ -53,7 +59,7 @@ def _history() -> Prefetch:
     )
 
 
-def application_list_for_user(*, user) -> QuerySet[Application]:
+def application_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Application]:
     return (
         Application.objects.for_team_member(user)
         .select_related("program", "startup")
@@ -62,7 +68,7 @@ def application_list_for_user(*, user) -> QuerySet[Application]:
     )
 
 
-def application_get_for_member(*, user, pk: int) -> Application:
+def application_get_for_member(*, user: User | AnonymousUser, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.for_team_member(user)
         .select_related("program", "startup", "updated_by")

@@ -4,9 +4,12 @@ Every function is keyword-only, runs in one transaction, locks what it
 must, and raises a `DomainError` subclass with a message fit for the user.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, NotAllowed, permission_require
-from portal.models import NotificationKind
+from portal.models import NotificationKind, User
 from portal.money import format_money
 from portal.notifications import notification_create, notification_create_for_users
 from startups.enums import ApplicationStatus, MembershipRole
@@ -65,7 +68,7 @@ class SubmissionRefused(DomainError):
 # --- Startups and teams ---------------------------------------------------
 
 
-def startup_create(*, user, data: dict) -> Startup:
+def startup_create(*, user: User, data: Mapping[str, Any]) -> Startup:
     """Create a startup with the user as its owner."""
     with transaction.atomic():
         startup = Startup.objects.create(created_by=user, **data)
@@ -74,7 +77,7 @@ def startup_create(*, user, data: dict) -> Startup:
     return startup
 
 
-def startup_update(*, startup: Startup, user, data: dict) -> Startup:
+def startup_update(*, startup: Startup, user: User, data: Mapping[str, Any]) -> Startup:
     with transaction.atomic():
         before = {name: str(getattr(startup, name)) for name in data}
         for name, value in data.items():
@@ -90,7 +93,7 @@ def startup_update(*, startup: Startup, user, data: dict) -> Startup:
     return startup
 
 
-def invitation_create(*, startup: Startup, email: str, actor, language: str) -> Invitation:
+def invitation_create(*, startup: Startup, email: str, actor: User, language: str) -> Invitation:
     """Invite a co-founder by e-mail; a newer invitation replaces a pending one."""
     email = email.strip().lower()
     with transaction.atomic():
@@ -128,7 +131,7 @@ def invitation_create(*, startup: Startup, email: str, actor, language: str) -> 
     return invitation
 
 
-def invitation_problem(*, invitation: Invitation | None, user) -> str | None:
+def invitation_problem(*, invitation: Invitation | None, user: User) -> str | None:
     """Why this user cannot accept this invitation, or None when they can."""
     if invitation is None:
         return str(_("This invitation link is not valid."))
@@ -150,7 +153,7 @@ def invitation_problem(*, invitation: Invitation | None, user) -> str | None:
     return None
 
 
-def invitation_accept(*, token: str, user) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """Join the team; only the invited address, only once, only before expiry."""
     with transaction.atomic():
         invitation = (
@@ -159,6 +162,7 @@ def invitation_accept(*, token: str, user) -> Membership:
         problem = invitation_problem(invitation=invitation, user=user)
         if problem:
             raise InvitationInvalid(problem)
+        assert invitation is not None  # invitation_problem refuses a missing one
         membership, _created = Membership.objects.get_or_create(
             startup=invitation.startup, user=user, defaults={"role": MembershipRole.MEMBER}
         )
@@ -169,7 +173,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     return membership
 
 
-def invitation_revoke(*, invitation: Invitation, actor) -> None:
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     with transaction.atomic():
         permission_require(
             user=actor,
@@ -182,7 +186,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> None:
         )
 
 
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: User) -> None:
     with transaction.atomic():
         startup = Startup.objects.select_for_update().get(pk=membership.startup_id)
         permission_require(
@@ -205,7 +209,9 @@ def membership_remove(*, membership: Membership, actor) -> None:
 # --- Applications ---------------------------------------------------------
 
 
-def application_start(*, startup: Startup, program: Program, actor) -> tuple[Application, bool]:
+def application_start(
+    *, startup: Startup, program: Program, actor: User
+) -> tuple[Application, bool]:
     """The startup's application to the program: the existing one, or a new draft."""
     existing = Application.objects.filter(startup=startup, program=program).first()
     if existing is not None:
@@ -233,10 +239,10 @@ EDITABLE_FIELDS = [name for name, _label in TEXT_SECTIONS] + [
 def application_save_draft(
     *,
     application: Application,
-    actor,
-    data: dict,
+    actor: User,
+    data: Mapping[str, Any],
     expected_version: int,
-    pitch_deck=None,
+    pitch_deck: File | None = None,
 ) -> Application:
     """Save answers, partial or not, unless a teammate saved in between.
 
@@ -257,6 +263,8 @@ def application_save_draft(
         )
     with transaction.atomic():
         if pitch_deck is not None:
+            # An uploaded file always has its name (the form refuses one without).
+            assert pitch_deck.name is not None
             stored = Application._meta.get_field("pitch_deck")
             name = stored.generate_filename(application, pitch_deck.name)
             values["pitch_deck"] = stored.storage.save(name, pitch_deck)
@@ -311,7 +319,7 @@ def application_missing_sections(application: Application) -> list[Missing]:
     return missing
 
 
-def application_submit(*, application: Application, actor) -> Application:
+def application_submit(*, application: Application, actor: User) -> Application:
     """Submit a complete, eligible draft while the call is open."""
     with transaction.atomic():
         locked = (
@@ -335,6 +343,7 @@ def application_submit(*, application: Application, actor) -> Application:
         if problems:
             raise SubmissionRefused(*problems)
         application_transition(application=locked, to=ApplicationStatus.SUBMITTED, actor=actor)
+        assert locked.submitted_at is not None  # set by the move just made
         notification_create_for_users(
             kind=NotificationKind.APPLICATION_SUBMITTED,
             event_key=f"application:{locked.pk}:submitted",
@@ -353,7 +362,7 @@ def application_submit(*, application: Application, actor) -> Application:
     return application
 
 
-def application_withdraw(*, application: Application, actor, note: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: User, note: str = "") -> Application:
     """The team withdraws; possible until review starts."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
