@@ -70,7 +70,8 @@ def remind_reviews() -> int:
         review_deadline__isnull=False, review_deadline__lte=now + timedelta(days=3)
     ).exclude(status__in=[ProgramStatus.DRAFT, ProgramStatus.DECIDED, ProgramStatus.CLOSED])
     for program in programs:
-        overdue = program.review_deadline < now
+        # The query keeps only programs with a deadline.
+        overdue = program.review_deadline is not None and program.review_deadline < now
         created += reviewers_remind(
             program=program,
             kind=NotificationKind.REVIEW_OVERDUE if overdue else NotificationKind.REVIEW_DUE,

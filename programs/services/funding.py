@@ -7,17 +7,20 @@ would pass the budget, or a payment that would pass the award or its
 tranche, fails inside the transaction and nothing is written.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
-from portal.models import NotificationKind
+from portal.models import NotificationKind, User
 from portal.money import format_money
 from portal.notifications import notification_create_for_users
 from portal.transitions import transition
@@ -39,7 +42,7 @@ def award_create(
     application: Application,
     amount: Decimal,
     agreement_date: date,
-    actor,
+    actor: User,
     over_request_reason: str = "",
 ) -> Award:
     """Award a selected application; the sum of awards stays within the budget."""
@@ -133,7 +136,9 @@ def _budget_message(program: Program, amount: Decimal) -> str:
     )
 
 
-def tranches_set(*, award: Award, schedule: list[dict], actor) -> list[Tranche]:
+def tranches_set(
+    *, award: Award, schedule: Sequence[Mapping[str, Any]], actor: User
+) -> list[Tranche]:
     """Replace the award's schedule; the tranches must add up to the award.
 
     Each item: amount, planned_date, milestone. Possible only before the
@@ -148,7 +153,7 @@ def tranches_set(*, award: Award, schedule: list[dict], actor) -> list[Tranche]:
             raise FundingRefused(
                 _("Payments are recorded against this schedule; it can no longer be changed.")
             )
-        problems = []
+        problems: list[str | Promise] = []
         if not schedule:
             problems.append(_("Give at least one tranche."))
         total = Decimal("0")
@@ -208,12 +213,12 @@ def tranches_set(*, award: Award, schedule: list[dict], actor) -> list[Tranche]:
     return tranches
 
 
-def _jsonable(row: dict) -> dict:
+def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
     return {key: str(value) if not isinstance(value, int) else value for key, value in row.items()}
 
 
 def disbursement_record(
-    *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor
+    *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor: User
 ) -> Disbursement:
     """A payment against a tranche: never more than the tranche, nor the award."""
     permission_require(
@@ -275,7 +280,7 @@ def disbursement_record(
     return entry
 
 
-def disbursement_reverse(*, disbursement: Disbursement, actor, note: str) -> Disbursement:
+def disbursement_reverse(*, disbursement: Disbursement, actor: User, note: str) -> Disbursement:
     """Correct a payment by a reversing entry (the original stays in the ledger)."""
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
@@ -303,7 +308,17 @@ def disbursement_reverse(*, disbursement: Disbursement, actor, note: str) -> Dis
         )
 
 
-def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) -> Disbursement:
+def _post(
+    award: Award,
+    tranche: Tranche,
+    amount: Decimal,
+    paid_on: date,
+    reference: str,
+    actor: User,
+    *,
+    reverses: Disbursement | None,
+    note: str,
+) -> Disbursement:
     """Write one ledger entry and move both running totals (checked by the database)."""
     try:
         with transaction.atomic():
@@ -338,7 +353,7 @@ def _post(award, tranche, amount, paid_on, reference, actor, *, reverses, note) 
     return entry
 
 
-def _settle(award: Award, *, disbursed: Decimal, actor) -> None:
+def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
     """Fully paid completes the award and its application; a reversal reopens both.
 
     Runs in the transaction of the payment that changes it, the award row

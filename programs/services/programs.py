@@ -6,11 +6,11 @@ is `programs.states.PROGRAM_TRANSITIONS`; the move is locked and audited by
 `portal.transitions.transition`.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit import Actor
 from portal.exceptions import permission_require
+from portal.models import User
 from portal.transitions import transition
 from programs.rules import MANAGE_PROGRAMS
 from programs.states import PROGRAM_MACHINE
@@ -18,7 +18,7 @@ from startups.enums import ProgramStatus
 from startups.models import Program
 
 
-def program_set_status(*, program: Program, to: str, actor: Any) -> Program:
+def program_set_status(*, program: Program, to: str, actor: Actor) -> Program:
     """Move a program along its table; nothing happens when it is already there.
 
     Raises `portal.transitions.TransitionRefused` for a move the table does
@@ -28,7 +28,7 @@ def program_set_status(*, program: Program, to: str, actor: Any) -> Program:
     return program
 
 
-def program_change_status(*, program: Program, to: str, actor: Any) -> Program:
+def program_change_status(*, program: Program, to: str, actor: User) -> Program:
     """A manager moves the program (the admin actions): asked, then `program_set_status`."""
     permission_require(
         user=actor,
@@ -39,7 +39,7 @@ def program_change_status(*, program: Program, to: str, actor: Any) -> Program:
     return program_set_status(program=program, to=to, actor=actor)
 
 
-def program_start_reviewing(*, program: Program, actor: Any) -> None:
+def program_start_reviewing(*, program: Program, actor: User | None) -> None:
     """Once the call has closed, the first assignment moves the program to reviewing."""
     if program.status == ProgramStatus.OPEN and not program.is_accepting():
         program_set_status(program=program, to=ProgramStatus.REVIEWING, actor=actor)

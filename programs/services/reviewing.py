@@ -5,19 +5,19 @@ Keyword-only services that run in one transaction, lock what they must,
 write the audit trail and queue notifications with the event.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import rules
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
-from portal.models import NotificationKind
+from portal.models import NotificationKind, User
 from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
@@ -49,8 +49,8 @@ def review_total(scores: list[tuple[int, Decimal, int, int]]) -> Decimal:
 def review_save(
     *,
     assignment: Assignment,
-    reviewer: Any,
-    scores: dict[int, tuple[int | None, str]],
+    reviewer: User,
+    scores: Mapping[int, tuple[int | None, str]],
     recommendation: str,
     note: str,
     submit: bool,
@@ -69,7 +69,7 @@ def review_save(
         if not rules.has_perm("programs.edit_review", reviewer, assignment):
             raise ReviewRefused(_("This review is submitted and locked; a manager can reopen it."))
         criteria = list(assignment.program.criteria.all())
-        problems = []
+        problems: list[str | Promise] = []
         clean: dict[int, tuple[int | None, str]] = {}
         for criterion in criteria:
             value, comment = scores.get(criterion.pk, (None, ""))
@@ -113,8 +113,10 @@ def review_save(
             by_id = {c.pk: c for c in criteria}
             total = review_total(
                 [
-                    (clean[cid][0], by_id[cid].weight, by_id[cid].scale_min, by_id[cid].scale_max)
+                    (value, by_id[cid].weight, by_id[cid].scale_min, by_id[cid].scale_max)
                     for cid in by_id
+                    # Every criterion has its score here: a missing one refused the submit.
+                    if (value := clean[cid][0]) is not None
                 ]
             )
             transition(
@@ -135,7 +137,7 @@ def review_save(
     return review
 
 
-def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
+def review_reopen(*, review: Review, actor: User, note: str = "") -> Review:
     """A manager unlocks a submitted review for its reviewer (recorded)."""
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers can reopen a review.")
@@ -158,7 +160,7 @@ def review_reopen(*, review: Review, actor: Any, note: str = "") -> Review:
     return review
 
 
-def reviewers_remind_overdue(*, program: Program, actor: Any) -> int:
+def reviewers_remind_overdue(*, program: Program, actor: User) -> int:
     """Notify every reviewer with an unsubmitted review past the deadline (once a day)."""
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers send reminders.")
@@ -178,7 +180,7 @@ def reviewers_remind_overdue(*, program: Program, actor: Any) -> int:
 
 
 def reviewers_remind(
-    *, program: Program, kind: str, event_key: str, reviewers: Iterable[tuple[Any, int]]
+    *, program: Program, kind: str, event_key: str, reviewers: Iterable[tuple[User, int]]
 ) -> int:
     """One reminder per (reviewer, open count); an event key already used sends nothing."""
     with transaction.atomic():
@@ -192,7 +194,9 @@ def reviewers_remind(
                 context={
                     "program": program.name,
                     "count": count,
-                    "deadline_at": program.review_deadline.isoformat(),
+                    "deadline_at": program.review_deadline.isoformat()
+                    if program.review_deadline
+                    else "",
                     "timezone": program.timezone,
                     "path": "/admin/",
                 },
