@@ -21,6 +21,7 @@ from portal.exceptions import DomainError
 from programs import selectors
 from programs.admin import review_page
 from programs.admin.base import ServiceAddAdminMixin
+from programs.admin.filters import ReviewerListFilter
 from programs.forms import AssignmentAddForm, ConflictAdminForm
 from programs.models import (
     Assignment,
@@ -76,8 +77,17 @@ class ReviewerScopedAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
         if not request.user.has_perm(MANAGE_PROGRAMS):
-            filters = [f for f in filters if f != self.reviewer_path]
+            filters = [f for f in filters if _filter_path(f) != self.reviewer_path]
         return filters
+
+
+def _filter_path(list_filter) -> str | None:
+    """The field path of a `list_filter` entry (a name or a (name, filter class) pair)."""
+    if isinstance(list_filter, str):
+        return list_filter
+    if isinstance(list_filter, tuple):
+        return list_filter[0]
+    return None
 
 
 @admin.register(Assignment)
@@ -91,7 +101,13 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         "deadline",
         "review_link",
     ]
-    list_filter = ["program", "status", "review__status", "review__recommendation", "reviewer"]
+    list_filter = [
+        "program",
+        "status",
+        "review__status",
+        "review__recommendation",
+        ("reviewer", ReviewerListFilter),
+    ]
     search_fields = ["application__startup__name", "reviewer__email", "reviewer__full_name"]
     list_select_related = ["program", "application__startup", "reviewer", "review"]
     show_full_result_count = False
@@ -212,7 +228,12 @@ class ReviewAdmin(ReviewerScopedAdmin):
         "submitted_at",
         "reopened_count",
     ]
-    list_filter = ["assignment__program", "status", "recommendation", "assignment__reviewer"]
+    list_filter = [
+        "assignment__program",
+        "status",
+        "recommendation",
+        ("assignment__reviewer", ReviewerListFilter),
+    ]
     search_fields = ["assignment__application__startup__name"]
     list_select_related = [
         "assignment__program",
@@ -275,7 +296,7 @@ class ReviewAdmin(ReviewerScopedAdmin):
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(ReviewerScopedAdmin):
     list_display = ["startup", "reviewer", "reason", "declared_at"]
-    list_filter = ["reviewer"]
+    list_filter = [("reviewer", ReviewerListFilter)]
     search_fields = ["startup__name"]
     list_select_related = ["startup", "reviewer"]
     form = ConflictAdminForm

@@ -1,0 +1,22 @@
+"""List filters shared by the programs admin classes."""
+
+from django.contrib import admin
+
+from programs.roles import REVIEWERS
+
+
+class ReviewerListFilter(admin.RelatedFieldListFilter):
+    """A filter on a reviewer that lists the Reviewers group, not every account.
+
+    Django's related filter offers every row of the related model: on a user
+    foreign key that is every founder too (thousands of names in the sidebar,
+    and e-mail addresses shown to whoever opens the list).
+    """
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"groups__name": REVIEWERS},
+            ordering=ordering,
+        )
