@@ -24,6 +24,7 @@ query with a CASE per reviewer); the tests compare the two.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -47,7 +48,27 @@ from programs.models import AssignmentStatus, Review, ReviewStatus
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 MIN_REVIEWS_TO_NORMALISE = 3
+
+
+class RankedFields(TypedDict):
+    """What `ranked_applications` and `ranking` add to each application."""
+
+    raw_score: float | None
+    norm_score: float | None
+    reviews: int
+    spread: float | None
+    score: float | None
+    score_se: float | None
+    rank: int  # `ranking` only
+    running_requested: Decimal | None  # `ranking` only
+
+
+# The type checker's name for an application with those fields.
+type RankedApplication = "WithAnnotations[Application, RankedFields]"
 
 # Applications that take part in the ranking: submitted and onwards.
 RANKED_STATES = [
@@ -148,7 +169,7 @@ def rank_order(normalised: bool) -> list:
     ]
 
 
-def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[Application]:
+def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[RankedApplication]:
     """The ranked applications with their kept scores, unordered and without windows."""
     se = "score_record__norm_se" if normalised else "score_record__raw_se"
     return (
@@ -165,7 +186,7 @@ def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[Appli
     )
 
 
-def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[Application]:
+def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[RankedApplication]:
     """The program's applications with raw_score, norm_score, reviews, spread, score,
     score_se, rank and running_requested, best first (no score last).
 

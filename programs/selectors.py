@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OrderBy,
     Prefetch,
     Q,
     QuerySet,
@@ -23,13 +24,14 @@ from django.db.models import (
 from django.db.models.functions import Abs, RowNumber
 from django.utils import timezone
 
+from portal.models import User
 from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from programs.ranking import rank_order, ranked_applications, ranking
 from startups.enums import ApplicationStatus, ProgramStatus
 from startups.models import Program
 
 
-def program_list_public(*, now=None) -> QuerySet[Program]:
+def program_list_public(*, now: datetime | None = None) -> QuerySet[Program]:
     """Published programs, those accepting applications first, soonest deadline first."""
     now = now or timezone.now()
     return (
@@ -46,7 +48,7 @@ def program_list_public(*, now=None) -> QuerySet[Program]:
     )
 
 
-def program_list_accepting(*, now=None) -> QuerySet[Program]:
+def program_list_accepting(*, now: datetime | None = None) -> QuerySet[Program]:
     return Program.objects.accepting(now).order_by("closes_at", "id")
 
 
@@ -58,7 +60,7 @@ def program_get_public(*, slug: str) -> Program:
 # --- Reviewing --------------------------------------------------------------
 
 
-def assignments_for_reviewer(*, user) -> QuerySet:
+def assignments_for_reviewer(*, user: User) -> QuerySet:
     """The reviewer's active assignments with their review's state, in queue order."""
     from programs.models import Assignment
 
@@ -71,7 +73,7 @@ def assignments_for_reviewer(*, user) -> QuerySet:
     )
 
 
-def reviewer_queue(*, user, now=None) -> dict[str, list]:
+def reviewer_queue(*, user: User, now: datetime | None = None) -> dict[str, list]:
     """To do, in progress and submitted, each with the deadline and overdue flag."""
     now = now or timezone.now()
     queue: dict[str, list] = {"todo": [], "in_progress": [], "submitted": []}
@@ -89,7 +91,7 @@ def reviewer_queue(*, user, now=None) -> dict[str, list]:
     return queue
 
 
-def reviewers_overdue(*, program, now=None) -> list[tuple]:
+def reviewers_overdue(*, program: Program, now: datetime | None = None) -> list[tuple[User, int]]:
     """(reviewer, unsubmitted count) for reviewers late on this program."""
     now = now or timezone.now()
     if program.review_deadline is None or program.review_deadline >= now:
@@ -97,7 +99,7 @@ def reviewers_overdue(*, program, now=None) -> list[tuple]:
     return reviewers_with_open_reviews(program=program)
 
 
-def reviewers_with_open_reviews(*, program) -> list[tuple]:
+def reviewers_with_open_reviews(*, program: Program) -> list[tuple[User, int]]:
     """(reviewer, unsubmitted count) for every reviewer with work left on this program."""
     from django.contrib.auth import get_user_model
 
@@ -211,7 +213,7 @@ def review_progress_totals(*, program: Program) -> dict[str, int]:
 
 # --- the selection board -----------------------------------------------------
 
-BOARD_SORTS = {
+BOARD_SORTS: dict[str, list[str | OrderBy]] = {
     "rank": ["rank"],
     "score": ["rank"],
     "requested": [F("requested_amount").asc(nulls_last=True), "rank"],
@@ -302,7 +304,7 @@ def applications_too_close_to_call(*, program: Program, band: float | None = Non
     )
 
 
-def _board_filters(rows: QuerySet, program: Program, prefix: str, **filters) -> QuerySet:
+def _board_filters(rows: QuerySet, program: Program, prefix: str, **filters: str) -> QuerySet:
     if filters.get("sector"):
         rows = rows.filter(**{f"{prefix}startup__sector": filters["sector"]})
     if filters.get("region"):
@@ -336,7 +338,7 @@ def selection_board_count(
     if flag == "not_enough":
         rows = rows.filter(reviews__lt=program.reviews_per_application)
     elif flag == "disagreement":
-        rows = rows.filter(spread__gt=program.disagreement_threshold)
+        rows = rows.filter(spread__gt=float(program.disagreement_threshold))
     elif flag == "too_close":
         cutoff = cutoff or board_cutoff(program=program, normalised=normalised)
         score, se = ("norm_score", "norm_se") if normalised else ("raw_score", "raw_se")
@@ -374,7 +376,7 @@ def selection_board_rows(
             output_field=BooleanField(),
         ),
         disagreement=Case(
-            When(spread__gt=program.disagreement_threshold, then=Value(True)),
+            When(spread__gt=float(program.disagreement_threshold), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
@@ -389,7 +391,7 @@ def selection_board_rows(
     if flag == "not_enough":
         rows = rows.filter(reviews__lt=program.reviews_per_application)
     elif flag == "disagreement":
-        rows = rows.filter(spread__gt=program.disagreement_threshold)
+        rows = rows.filter(spread__gt=float(program.disagreement_threshold))
     elif flag == "too_close":
         rows = rows.filter(_too_close(cutoff.score, TOO_CLOSE_Z))
     return rows.order_by(*BOARD_SORTS.get(sort or "rank", BOARD_SORTS["rank"]))

@@ -20,7 +20,7 @@ class AssignmentStatus(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def active(self):
         return self.filter(status=AssignmentStatus.ACTIVE)
 

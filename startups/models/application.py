@@ -28,7 +28,7 @@ def pitch_deck_path(instance, filename: str) -> str:
     return f"pitch-decks/{uuid.uuid4().hex}.pdf"
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(models.QuerySet["Application"]):
     def for_team_member(self, user):
         if not user.is_authenticated:
             return self.none()

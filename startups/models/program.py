@@ -36,7 +36,7 @@ def default_countries() -> list[str]:
     return list(CIS_COUNTRIES)
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(models.QuerySet["Program"]):
     def public(self) -> ProgramQuerySet:
         return self.exclude(status=ProgramStatus.DRAFT)
 

@@ -20,7 +20,7 @@ from startups.enums import Country, MembershipRole, Region, Sector, Stage
 INVITATION_LIFETIME = timedelta(days=14)
 
 
-class StartupQuerySet(models.QuerySet):
+class StartupQuerySet(models.QuerySet["Startup"]):
     def for_user(self, user):
         """Startups the user is on the team of; nothing for anyone else."""
         if not user.is_authenticated:
