@@ -49,7 +49,8 @@ def review_view(model_admin, request, pk):
     # Ownership and the lock are the reviewer's own facts: asked of the rules
     # registry, so a superuser gets no shortcut into another's review.
     is_own = rules.has_perm(REVIEW_ASSIGNMENT, request.user, assignment)
-    review = Review.objects.filter(assignment=assignment).first()
+    # The scores once, for the form's initial values and the score rows.
+    review = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
     criteria = list(assignment.program.criteria.all())
     locked = not rules.has_perm(EDIT_REVIEW, request.user, assignment)
     if request.method == "POST":
@@ -80,6 +81,7 @@ def review_view(model_admin, request, pk):
     else:
         form = ReviewForm(initial=_initial(review), criteria=criteria)
     show_others = request.user.has_perm(SEE_OTHER_REVIEWS, assignment)
+    scores = _scores(review)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Review: %(startup)s") % {"startup": assignment.application.startup.name},
@@ -98,7 +100,7 @@ def review_view(model_admin, request, pk):
         "others": _other_reviews(assignment) if show_others else None,
         "blind": not show_others,
         "conflict_form": ConflictForm(),
-        "score_rows": [(c, _scores(review).get(c.pk)) for c in criteria],
+        "score_rows": [(c, scores.get(c.pk)) for c in criteria],
     }
     return TemplateResponse(request, "admin/programs/assignment/review.html", context)
 
