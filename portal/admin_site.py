@@ -74,7 +74,21 @@ class PortalAdminSite(admin.AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
-        return [
+        from portal.job_views import job_progress_view, job_status_view
+
+        jobs = [
+            path(
+                "jobs/<int:job_id>/",
+                self.admin_view(lambda request, job_id: job_progress_view(self, request, job_id)),
+                name="job_progress",
+            ),
+            path(
+                "jobs/<int:job_id>/status/",
+                self.admin_view(lambda request, job_id: job_status_view(self, request, job_id)),
+                name="job_status",
+            ),
+        ]
+        return jobs + [
             guarded if getattr(pattern, "name", None) == "view_on_site" else pattern
             for pattern in super().get_urls()
         ]

@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import mfa  # noqa: F401  (its login signal receiver)
+        from portal import jobs, mfa  # noqa: F401  (the job task; the login signal receiver)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

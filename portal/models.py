@@ -189,3 +189,66 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.email}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+# A job of one kind and target runs at most once at a time (the partial unique constraint).
+JOB_ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class Job(models.Model):
+    """Heavy admin work run by a Celery worker, with the progress its page reads.
+
+    Started only through `portal.jobs.job_start` (which refuses a second job
+    of the same kind and target while one is queued or running: the partial
+    unique constraint below is the guarantee, the check before it only the
+    message); moved only by `portal.jobs.job_run` in the worker.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    target = models.CharField(_("target"), max_length=64)  # e.g. the program's id
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target"],
+                condition=models.Q(status__in=JOB_ACTIVE),
+                name="job_one_active_per_kind_and_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="job_progress_at_most_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "target", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target} ({self.get_status_display()})"

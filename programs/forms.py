@@ -21,6 +21,7 @@ from programs.models import (
     Recommendation,
     Tranche,
 )
+from programs.optimiser import Objective
 from programs.ranking import RANKED_STATES
 from programs.reports import ReportScope
 from programs.roles import REVIEWERS
@@ -158,6 +159,22 @@ class MinimumForm(forms.Form):
 
 
 MinimumFormSet = forms.formset_factory(MinimumForm, extra=3, max_num=10)
+
+
+class SuggestionObjectiveForm(forms.Form):
+    objective = forms.ChoiceField(
+        label=_("Objective"),
+        choices=Objective.choices,
+        initial=Objective.RANK_ORDER,
+        widget=forms.RadioSelect,
+    )
+
+
+class SecondOpinionForm(forms.Form):
+    """How many more reviewers, and how close to the cut-off (in standard errors)."""
+
+    reviewers = forms.IntegerField(label=_("More reviewers each"), min_value=1, max_value=5)
+    band = forms.FloatField(label=_("Band (standard errors)"), min_value=0.1, max_value=5.0)
 
 
 # --- reviewing ----------------------------------------------------------------

@@ -58,7 +58,11 @@ and nothing is ever half planned.
 
 Determinism: ids are deduplicated and sorted before the graph is built, so the
 same problem (in any input order) gives the same plan; among equally balanced
-plans the solver's choice follows that id order.
+plans the solver's choice follows that id order, unless `seed` is given: then
+each eligible pair gets a small random cost drawn with that seed (below the
+scale of the load costs, so balance is untouched), and the cheapest of the
+balanced plans in that draw wins. Neighbouring applications then no longer
+share the same reviewers ("banding"), and the same seed gives the same plan.
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ __all__ = ["ReviewerPlanProblem", "NotEnoughReviewers", "plan_reviewers"]
 
 # How many short applications the exception message names before "and N more".
 _MESSAGE_LIMIT = 10
+# The random pair costs that pick among equally balanced plans are below this.
+_NOISE = 1000
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,12 @@ class ReviewerPlanProblem:
     existing: Mapping[int, frozenset[int]] = field(default_factory=dict)
     blocked: frozenset[tuple[int, int]] = frozenset()
     loads: Mapping[int, int] = field(default_factory=dict)
+    # Reviewers wanted per application where it differs from `per_application`
+    # (a second opinion: the ones it has plus N).
+    targets: Mapping[int, int] = field(default_factory=dict)
+    # None: the plan follows the id order. A number: among the equally balanced
+    # plans, one drawn with this seed (the same seed, the same plan).
+    seed: int | None = None
 
 
 class NotEnoughReviewers(Exception):
@@ -132,7 +144,7 @@ def plan_reviewers(problem: ReviewerPlanProblem) -> dict[int, list[int]]:
     needy: list[int] = []
     gap_list: list[int] = []
     for app in sorted(set(problem.applications)):
-        gap = k - len(problem.existing.get(app, ()))
+        gap = problem.targets.get(app, k) - len(problem.existing.get(app, ()))
         if gap > 0:
             needy.append(app)
             gap_list.append(gap)
@@ -147,7 +159,10 @@ def plan_reviewers(problem: ReviewerPlanProblem) -> dict[int, list[int]]:
 
     loads = np.array([problem.loads.get(r, 0) for r in reviewers], dtype=np.int64)
     pair_apps, pair_reviewers = np.nonzero(eligible)  # row-major: by app id, then reviewer id
-    flows = _balanced_flow(gaps, loads, eligible.sum(axis=0), pair_apps, pair_reviewers)
+    noise = None
+    if problem.seed is not None:
+        noise = np.random.default_rng(problem.seed).integers(0, _NOISE, size=len(pair_apps))
+    flows = _balanced_flow(gaps, loads, eligible.sum(axis=0), pair_apps, pair_reviewers, noise)
 
     plan: dict[int, list[int]] = {}
     for i, j in zip(pair_apps[flows > 0].tolist(), pair_reviewers[flows > 0].tolist(), strict=True):
@@ -196,8 +211,14 @@ def _balanced_flow(
     capacity: np.ndarray,
     pair_apps: np.ndarray,
     pair_reviewers: np.ndarray,
+    noise: np.ndarray | None = None,
 ) -> np.ndarray:
     """Flow (0 or 1) on each eligible pair of a min-cost flow filling all gaps.
+
+    With `noise` (one cost in [0, _NOISE) per pair) the load costs are scaled
+    by more than the flow's largest possible total noise, so the loads stay
+    exactly as balanced as without it and the noise only picks among the
+    equally balanced plans.
 
     The caller has checked that every gap is coverable, so the uncapped last
     round always fills them; the rounds before it are only a speed-up.
@@ -208,6 +229,8 @@ def _balanced_flow(
     app_nodes = np.arange(1, 1 + n_apps, dtype=np.int32)
     reviewer_nodes = np.arange(1 + n_apps, sink, dtype=np.int32)
     ceiling = int((loads + capacity).max())
+    scale = 1 if noise is None else _NOISE * total + 1
+    pair_costs = np.zeros(len(pair_apps), np.int64) if noise is None else noise.astype(np.int64)
     level, step = _water_level(total, loads, capacity), 1
     while True:
         units = np.minimum(capacity, np.maximum(0, level - loads))
@@ -219,7 +242,7 @@ def _balanced_flow(
             app_nodes[pair_apps],
             reviewer_nodes[pair_reviewers],
             np.ones(len(pair_apps), np.int64),
-            np.zeros(len(pair_apps), np.int64),
+            pair_costs,
         )
         # Unit arc t (1-based) of reviewer r costs loads[r] + t: increasing marginal cost.
         starts = np.cumsum(units) - units
@@ -228,7 +251,7 @@ def _balanced_flow(
             np.repeat(reviewer_nodes, units),
             np.full(len(rank), sink, dtype=np.int32),
             np.ones(len(rank), np.int64),
-            np.repeat(loads, units) + rank,
+            (np.repeat(loads, units) + rank) * scale,
         )
         solver.set_nodes_supplies(
             np.array([source, sink], dtype=np.int32), np.array([total, -total], np.int64)

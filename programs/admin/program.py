@@ -131,7 +131,7 @@ class ProgramAdmin(admin.ModelAdmin):
         self._change_status(request, queryset, ProgramStatus.CLOSED)
 
     def get_urls(self):
-        from programs.admin import selection
+        from programs.admin import second_opinion, selection, suggestion
         from programs.admin.progress import program_progress_view
 
         def view(function):
@@ -143,7 +143,21 @@ class ProgramAdmin(admin.ModelAdmin):
             ),
             path("<int:pk>/board/", view(selection.board_view), name="startups_program_board"),
             path(
-                "<int:pk>/suggest/", view(selection.suggest_view), name="startups_program_suggest"
+                "<int:pk>/suggest/", view(suggestion.suggest_view), name="startups_program_suggest"
+            ),
+            path(
+                "<int:pk>/suggest/<int:job_id>/",
+                self.admin_site.admin_view(
+                    lambda request, pk, job_id: suggestion.suggest_result_view(
+                        self, request, pk, job_id
+                    )
+                ),
+                name="startups_program_suggest_result",
+            ),
+            path(
+                "<int:pk>/second-opinion/",
+                view(second_opinion.second_opinion_view),
+                name="startups_program_second_opinion",
             ),
             path(
                 "<int:pk>/finalise/",

@@ -1,10 +1,11 @@
 """The committee's objective: fund in rank order, skipping only what does not fit.
 
-Walk the free candidates best first (score descending, then the earlier
-application) and take each one that still fits in the cap and the budget,
-unless taking it would make a minimum impossible to meet with the candidates
-after it. That is the lexicographically first feasible set in rank order: the
-set a committee reads down the list to get, with the minimums met at the
+Walk the free candidates best first (score descending, then the smaller
+request, then the earlier application: the board's order) and take each
+one that still fits in the cap and the budget, unless taking it would
+make a minimum impossible to meet with the candidates after it. That is
+the lexicographically first feasible set in rank order: the set a
+committee gets by reading down the list, with the minimums met at the
 least cost to the ranking.
 
 Exact: without minimums "fits" is all there is (the feasible sets are closed
@@ -56,7 +57,9 @@ def solve_rank_order(data: Data) -> tuple[list[bool], dict[int, tuple[str, objec
     count = sum(chosen)
     spent = sum(data.cost[i] for i in range(n) if chosen[i])
     have = {g.key: sum(1 for i in g.members if chosen[i]) for g in data.groups}
-    order = sorted((i for i in range(n) if not data.fixed[i]), key=lambda i: (-data.score[i], i))
+    order = sorted(
+        (i for i in range(n) if not data.fixed[i]), key=lambda i: (-data.score[i], data.cost[i], i)
+    )
     completion = _Completion(data, order)
     why: dict[int, tuple[str, object]] = {}
     skipped_for_minimum = False

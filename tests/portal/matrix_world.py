@@ -220,8 +220,23 @@ def build_world() -> World:
         other_reviewer=other,
     )
     w.objects["authenticator"] = _authenticator(u["manager"])
+    w.objects["job"] = _suggestion_job(program, u["manager"])
     w.forbidden = _forbidden(w, other)
     return w
+
+
+def _suggestion_job(program, user):
+    from portal.models import Job, JobStatus
+
+    empty = {"objective": "rank_order", "selected": [], "rows": [], "problems": []}
+    return Job.objects.create(
+        kind="programs.suggestion",
+        target=str(program.pk),
+        started_by=user,
+        status=JobStatus.DONE,
+        progress=100,
+        result=empty,
+    )
 
 
 def _authenticator(user):

@@ -236,6 +236,12 @@ EXPECTED = {
     "admin:startups_program_progress": managers(),
     "admin:startups_program_board": managers(),
     "admin:startups_program_suggest": managers(),
+    "admin:startups_program_suggest_result": managers(),
+    "admin:startups_program_second_opinion": managers(),
+    # A background job: who may start its kind (here managers); a finished
+    # suggestion opens its result page.
+    "admin:job_progress": managers("/admin/startups/program/"),
+    "admin:job_status": managers(),
     "admin:startups_program_finalise": managers("/admin/startups/program/"),  # POST only
     "admin:programs_award_schedule": managers(),
     "admin:programs_award_report": managers(),
@@ -286,6 +292,8 @@ PK_OBJECTS = {
     "admin:startups_program_progress": "program",
     "admin:startups_program_board": "program",
     "admin:startups_program_suggest": "program",
+    "admin:startups_program_suggest_result": "program",
+    "admin:startups_program_second_opinion": "program",
     "admin:startups_program_finalise": "program",
     "admin:programs_assignment_review": "assignment_a",
     "admin:programs_assignment_conflict": "assignment_a",
@@ -328,6 +336,7 @@ def url_for(key: str, world) -> str:
                 "membership_pk": world.membership_cofounder.pk,
                 "token": world.invitation.token,
                 "slug": world.program.slug,
+                "job_id": world.objects["job"].pk,
                 "id": world.users["founder_a"].pk,
                 "app_label": "programs",
                 "key": "no-such-key",

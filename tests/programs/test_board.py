@@ -133,35 +133,46 @@ def test_board_needs_a_manager(client):
     assert client.get(_board(program)).status_code == 302  # not staff: to the admin login
 
 
-def test_suggest_within_budget_and_accept(client):
+def test_suggest_within_budget_and_accept(client, django_capture_on_commit_callbacks):
     program, apps, boss = _reviewed_program(6, cap=3, budget="30000000")
     client.force_login(boss)
     url = reverse("admin:startups_program_suggest", args=[program.pk])
-    page = client.get(url + "?run=1&min-TOTAL_FORMS=3&min-INITIAL_FORMS=0")
-    suggestion = page.context["suggestion"]
-    assert suggestion is not None
-    chosen = Application.objects.filter(pk__in=suggestion.selected)
+    form = {"run": "1", "objective": "rank_order", "min-TOTAL_FORMS": "3", "min-INITIAL_FORMS": "0"}
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, form)
+    # The job ran (eager) when its transaction committed; its page opens the result.
+    page = client.get(started.url, follow=True)
+    result = page.context["result"]
+    assert page.context["objective_label"] == "Fund in rank order"
+    chosen = Application.objects.filter(pk__in=result["selected"])
     assert sum(a.requested_amount for a in chosen) <= Decimal("30000000")
-    assert len(suggestion.selected) <= 3
-    response = client.post(url, {"accept": "1", "ids": suggestion.selected}, follow=True)
+    assert len(result["selected"]) <= 3
+    response = client.post(url, {"accept": "1", "ids": result["selected"]}, follow=True)
     assert response.status_code == 200
     assert set(
         Application.objects.filter(program=program, status="selected").values_list("pk", flat=True)
-    ) == set(suggestion.selected)
+    ) == set(result["selected"])
 
 
-def test_suggest_infeasible_minimum_is_a_clear_message(client):
+def test_suggest_infeasible_minimum_is_a_clear_message(client, django_capture_on_commit_callbacks):
     program, _apps, boss = _reviewed_program(2)
     client.force_login(boss)
     url = reverse("admin:startups_program_suggest", args=[program.pk])
-    query = (
-        "?run=1&min-TOTAL_FORMS=1&min-INITIAL_FORMS=0"
-        "&min-0-field=region&min-0-value=shymkent&min-0-count=1"
-    )
-    page = client.get(url + query)
+    form = {
+        "run": "1",
+        "objective": "rank_order",
+        "min-TOTAL_FORMS": "1",
+        "min-INITIAL_FORMS": "0",
+        "min-0-field": "region",
+        "min-0-value": "shymkent",
+        "min-0-count": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, form)
+    page = client.get(started.url, follow=True)
     assert page.status_code == 200
-    assert page.context["suggestion"] is None
-    assert page.context["problems"]
+    assert page.context["result"]["selected"] == []
+    assert page.context["result"]["problems"]
     assert 'id="suggest-problems"' in page.text
 
 

@@ -25,8 +25,8 @@ from programs.optimiser import (
 from .test_optimiser import feasible, problems
 
 
-def rank_key(c: Candidate) -> tuple[Decimal, int]:
-    return (-c.score, c.id)
+def rank_key(c: Candidate) -> tuple[Decimal, Decimal, int]:
+    return (-c.score, c.requested, c.id)
 
 
 def greedy(problem: SelectionProblem) -> list[int]:
