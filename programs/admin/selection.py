@@ -1,4 +1,7 @@
-"""The selection board, the suggestion and finalising, as admin views for managers."""
+"""The selection board and finalising, as admin views for managers.
+
+The suggestion has its own module, `programs.admin.suggestion`.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline
-from programs.forms import BoardFilter, MinimumFormSet
-from programs.optimiser import Minimum
+from programs.forms import BoardFilter
 from programs.ranking import selection_totals
 from programs.rules import MANAGE_PROGRAMS
 from programs.selectors import (
@@ -24,7 +26,6 @@ from programs.selectors import (
     selection_board_rows,
 )
 from programs.services import selection as services
-from programs.services.suggestion import SuggestionResult, selection_suggest
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
 
@@ -100,6 +101,7 @@ def _board_decide(request, program):
     decision = request.POST.get("decision", "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     note = request.POST.get("note", "")[:1000]
+    reason = request.POST.get("exception_reason", "").strip()[:1000]
     back = request.POST.get("next") or reverse("admin:startups_program_board", args=[program.pk])
     if not back.startswith("/"):
         back = reverse("admin:startups_program_board", args=[program.pk])
@@ -108,6 +110,7 @@ def _board_decide(request, program):
         return redirect(back)
     try:
         validate_multiline(note)
+        validate_multiline(reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
@@ -118,7 +121,11 @@ def _board_decide(request, program):
         )
     elif decision in DECISION_LABELS:
         done, refused = services.applications_decide(
-            applications=applications, decision=decision, actor=request.user, note=note
+            applications=applications,
+            decision=decision,
+            actor=request.user,
+            note=note,
+            exception_reason=reason,
         )
     else:
         messages.error(request, _("Choose a decision."))
@@ -128,41 +135,6 @@ def _board_decide(request, program):
     if refused:
         messages.error(request, services.refusal_summary(refused) + " " + " ".join(refused))
     return redirect(back)
-
-
-def suggest_view(model_admin, request, pk):
-    program = _program_for_manager(request, pk)
-    if request.method == "POST" and "accept" in request.POST:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        try:
-            chosen = services.selection_accept(program=program, ids=ids, actor=request.user)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(reverse("admin:startups_program_suggest", args=[program.pk]))
-        messages.success(request, _("Selected from the suggestion: %(n)d.") % {"n": len(chosen)})
-        return redirect(reverse("admin:startups_program_board", args=[program.pk]))
-    formset = MinimumFormSet(request.GET or None, prefix="min")
-    result = SuggestionResult()
-    if request.GET.get("run") and formset.is_valid():
-        minimums = [
-            Minimum(field=f["field"], value=f["value"], count=f["count"])
-            for f in formset.cleaned_data
-            if f.get("field") and f.get("value")
-        ]
-        result = selection_suggest(program=program, minimums=minimums)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Suggested selection: %(program)s") % {"program": program.name},
-        "opts": model_admin.model._meta,
-        "program": program,
-        "formset": formset,
-        "suggestion": result.suggestion,
-        "problems": result.problems,
-        "rows": result.rows,
-        "new_count": result.new_count,
-        **_header(program),
-    }
-    return TemplateResponse(request, "admin/programs/program/suggest.html", context)
 
 
 def finalise_view(model_admin, request, pk):

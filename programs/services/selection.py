@@ -6,17 +6,19 @@ each one checks cannot change before it commits. This is what makes the
 cap and the budget hard limits under concurrent clicks.
 """
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
-from portal.models import NotificationKind
+from portal.models import NotificationKind, User
 from portal.money import format_money
-from portal.notifications import notifications_create_many, notifications_enqueue
+from portal.notifications import (
+    NotificationSpec,
+    notifications_create_many,
+    notifications_enqueue,
+)
 from programs.ranking import selection_totals
 from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_set_status
@@ -35,12 +37,12 @@ class SelectionRefused(DomainError):
 
 def _decision_notifications(applications: list[Application]) -> list[int]:
     """One e-mail per team member per decision; the key makes a repeat a no-op."""
-    kinds = {
+    kinds: dict[str, NotificationKind] = {
         S.SELECTED: NotificationKind.DECISION_SELECTED,
         S.WAITLISTED: NotificationKind.DECISION_WAITLISTED,
         S.REJECTED: NotificationKind.DECISION_REJECTED,
     }
-    specs = [
+    specs: list[NotificationSpec] = [
         {
             "kind": kinds[application.status],
             "event_key": f"application:{application.pk}:decision:{application.status}",
@@ -63,10 +65,43 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
     return [row.pk for row in notifications_create_many(specs, enqueue=False)]
 
 
+def _unjudged_reasons(program: Program, application: Application) -> list[str]:
+    """Why selecting this application now would decide it before it is judged."""
+    from programs.models import ApplicationScore
+
+    reasons = []
+    if program.status in (ProgramStatus.DRAFT, ProgramStatus.OPEN):
+        reasons.append(str(_("the call is still open")))
+    reviews = (
+        ApplicationScore.objects.filter(application=application.pk)
+        .values_list("reviews", flat=True)
+        .first()
+    ) or 0
+    if reviews < program.reviews_per_application:
+        reasons.append(
+            str(
+                _("it has %(reviews)d of %(required)d submitted reviews")
+                % {"reviews": reviews, "required": program.reviews_per_application}
+            )
+        )
+    return reasons
+
+
 def application_decide(
-    *, application: Application, decision: str, actor, note: str = ""
+    *,
+    application: Application,
+    decision: str,
+    actor: User,
+    note: str = "",
+    exception_reason: str = "",
 ) -> Application:
-    """Select, waitlist or reject one application; the cap and budget hold."""
+    """Select, waitlist or reject one application; the cap and budget hold.
+
+    Only judged applications are selected: with fewer submitted reviews than
+    the program requires, or while the call is open, selecting is refused
+    unless the manager gives `exception_reason`, which is written on the
+    history row and in an audit entry ("selection.exception").
+    """
     permission_require(user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers decide."))
     decision = S(decision)
     if decision not in DECISIONS:
@@ -111,6 +146,33 @@ def application_decide(
                         "budget": format_money(program.total_budget, program.currency),
                     }
                 )
+            unjudged = _unjudged_reasons(program, locked)
+            exception_reason = (exception_reason or "").strip()
+            if unjudged and not exception_reason:
+                raise SelectionRefused(
+                    _(
+                        "%(startup)s was not selected: %(reasons)s. Give a reason to select "
+                        "it as an exception."
+                    )
+                    % {"startup": locked.startup.name, "reasons": "; ".join(unjudged)}
+                )
+            if unjudged:
+                note = "\n".join(
+                    part
+                    for part in (
+                        note,
+                        str(_("Selected as an exception (%(why)s): %(reason)s"))
+                        % {"why": "; ".join(unjudged), "reason": exception_reason},
+                    )
+                    if part
+                )
+                audit_record(
+                    actor=actor,
+                    action="selection.exception",
+                    obj=locked,
+                    note=exception_reason,
+                    after={"unjudged": unjudged, "reason": exception_reason},
+                )
         if locked.status == S.SUBMITTED:
             application_transition(
                 application=locked, to=S.UNDER_REVIEW, actor=actor, note=str(_("Decided."))
@@ -126,7 +188,12 @@ def application_decide(
 
 
 def applications_decide(
-    *, applications: list[Application], decision: str, actor, note: str = ""
+    *,
+    applications: list[Application],
+    decision: str,
+    actor: User,
+    note: str = "",
+    exception_reason: str = "",
 ) -> tuple[list[Application], list[str]]:
     """The same decision for many, each in its own transaction; refusals are reported."""
     done, refused = [], []
@@ -134,7 +201,11 @@ def applications_decide(
         try:
             done.append(
                 application_decide(
-                    application=application, decision=decision, actor=actor, note=note
+                    application=application,
+                    decision=decision,
+                    actor=actor,
+                    note=note,
+                    exception_reason=exception_reason,
                 )
             )
         except DomainError as error:
@@ -142,8 +213,10 @@ def applications_decide(
     return done, refused
 
 
-def selection_accept(*, program: Program, ids: list[int], actor) -> list[Application]:
-    """Select a suggested set: all of it, through the same capped path, or none."""
+def selection_accept(
+    *, program: Program, ids: list[int], actor: User, exception_reason: str = ""
+) -> list[Application]:
+    """Select a suggested set: all of it, through the same capped (and guarded) path, or none."""
     permission_require(user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers decide."))
     with transaction.atomic():
         chosen = list(
@@ -151,10 +224,17 @@ def selection_accept(*, program: Program, ids: list[int], actor) -> list[Applica
             .exclude(status__in=[S.SELECTED, S.FUNDED, S.COMPLETED])
             .order_by("id")
         )
-        return [application_decide(application=a, decision=S.SELECTED, actor=actor) for a in chosen]
+        return [
+            application_decide(
+                application=a, decision=S.SELECTED, actor=actor, exception_reason=exception_reason
+            )
+            for a in chosen
+        ]
 
 
-def application_record_withdrawal(*, application: Application, actor, note: str) -> Application:
+def application_record_withdrawal(
+    *, application: Application, actor: User, note: str
+) -> Application:
     """A selected (or waitlisted) team declines: the place frees up for the waiting list."""
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record a withdrawal.")
@@ -166,7 +246,7 @@ def application_record_withdrawal(*, application: Application, actor, note: str)
 
 
 def applications_record_withdrawal(
-    *, applications: list[Application], actor: Any, note: str
+    *, applications: list[Application], actor: User, note: str
 ) -> tuple[list[Application], list[str]]:
     """Withdrawals for many, each in its own transaction; refusals are reported.
 
@@ -188,7 +268,9 @@ def applications_record_withdrawal(
     return done, refused
 
 
-def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) -> dict:
+def decisions_finalise(
+    *, program: Program, actor: User, undecided: str = S.REJECTED
+) -> dict[str, int]:
     """Every application ends selected, waitlisted or rejected; teams are told once.
 
     Applications still without a decision get `undecided` (rejected by
@@ -240,7 +322,7 @@ def decisions_finalise(*, program: Program, actor, undecided: str = S.REJECTED) 
             obj=program,
             after={"undecided_to": undecided.value, "moved": len(pending), "emails": len(ids)},
         )
-    summary = {
+    summary: dict[str, int] = {
         status: sum(1 for a in decided if a.status == status) for status in sorted(DECISIONS)
     }
     return {"moved": len(pending), "emails": len(ids), **summary}

@@ -239,7 +239,12 @@ def _event_decision():
     founder = UserFactory()
     program = ProgramFactory(closed=True)
     application = submitted_application(program, startup=StartupFactory(owner=founder))
-    application_decide(application=application, decision="selected", actor=boss)
+    application_decide(
+        application=application,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     decisions_finalise(program=program, actor=boss)
     return "decision_selected", [founder.email]
 

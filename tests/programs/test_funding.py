@@ -35,7 +35,12 @@ def _selected(program, boss, requested="10000000", owner=None):
         requested_amount=Decimal(requested),
         startup=StartupFactory(owner=owner or UserFactory()),
     )
-    application_decide(application=app, decision="selected", actor=boss)
+    application_decide(
+        application=app,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     app.refresh_from_db()
     return app
 

@@ -28,7 +28,12 @@ def selected():
     app = submitted_application(
         program, requested_amount=Decimal("10000000"), startup=StartupFactory(owner=UserFactory())
     )
-    application_decide(application=app, decision="selected", actor=boss)
+    application_decide(
+        application=app,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     return program, app, boss
 
 

@@ -57,7 +57,12 @@ def _program_with_selected(count, budget, requested):
             requested_amount=Decimal(requested),
             startup=StartupFactory(owner=UserFactory()),
         )
-        application_decide(application=app, decision="selected", actor=boss)
+        application_decide(
+            application=app,
+            decision="selected",
+            actor=boss,
+            exception_reason="Decided before review (test).",
+        )
         apps.append(app)
     return program, apps, boss
 

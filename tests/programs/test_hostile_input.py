@@ -175,7 +175,12 @@ def funded():
     application = submitted_application(
         program, requested_amount=Decimal("10000000"), startup=StartupFactory(owner=founder)
     )
-    application_decide(application=application, decision="selected", actor=boss)
+    application_decide(
+        application=application,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     award = award_create(
         application=application,
         amount=Decimal("10000000"),
@@ -441,7 +446,12 @@ def test_award_over_request_reason_with_control_characters_is_refused(client):
     application = submitted_application(
         program, requested_amount=Decimal("1000"), startup=StartupFactory(owner=UserFactory())
     )
-    application_decide(application=application, decision="selected", actor=boss)
+    application_decide(
+        application=application,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     client.force_login(boss)
     response = client.post(
         reverse("admin:programs_award_add"),

@@ -66,7 +66,12 @@ class Funding:
 
 def _awarded(program, boss, *, startup, requested, amount, agreed, schedule):
     application = submitted_application(program, startup=startup, requested_amount=requested)
-    application_decide(application=application, decision="selected", actor=boss)
+    application_decide(
+        application=application,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     award = award_create(application=application, amount=amount, agreement_date=agreed, actor=boss)
     tranches = tranches_set(
         award=award,
@@ -125,7 +130,12 @@ def funding() -> Funding:
     s3 = submitted_application(
         kzt, startup=StartupFactory(region="astana", sector="agritech"), requested_amount=D("1")
     )
-    application_decide(application=s3, decision="selected", actor=boss)
+    application_decide(
+        application=s3,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     submitted_application(kzt, startup=StartupFactory(region="astana", sector="edtech"))
     _, (u1, _u2) = _awarded(
         usd,

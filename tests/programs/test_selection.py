@@ -28,6 +28,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# These tests are about the cap, the budget and the workflow, on applications
+# not reviewed yet: they select them as recorded exceptions (see test_guard.py).
+UNREVIEWED = "Decided before the reviews (test)."
+
 
 def _review(assignment, value, recommendation="maybe"):
     criterion = assignment.program.criteria.get()
@@ -154,10 +158,16 @@ def small_program():
 def test_select_up_to_the_cap_then_refused(small_program):
     program, apps = small_program
     boss = manager()
-    services.application_decide(application=apps[0], decision="selected", actor=boss)
-    services.application_decide(application=apps[1], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
+    services.application_decide(
+        application=apps[1], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     with pytest.raises(services.SelectionRefused) as info:
-        services.application_decide(application=apps[2], decision="selected", actor=boss)
+        services.application_decide(
+            application=apps[2], decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
     assert "the cap of 2 selected projects is reached" in str(info.value)
     assert selection_totals(program) == (2, Decimal("40000000"))
     apps[2].refresh_from_db()
@@ -170,9 +180,13 @@ def test_select_within_the_budget_then_refused(small_program):
     program.total_budget = Decimal("30000000")
     program.save()
     boss = manager()
-    services.application_decide(application=apps[0], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     with pytest.raises(services.SelectionRefused) as info:
-        services.application_decide(application=apps[1], decision="selected", actor=boss)
+        services.application_decide(
+            application=apps[1], decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
     assert str(info.value) == (
         f"{apps[1].startup.name} was not selected: its 20,000,000\xa0KZT would take the "
         "amount requested by the selected to 40,000,000\xa0KZT, above the program's "
@@ -190,12 +204,18 @@ def test_waitlisted_promoted_when_a_selected_one_withdraws(small_program):
     program, apps = small_program
     boss = manager()
     for app in apps[:2]:
-        services.application_decide(application=app, decision="selected", actor=boss)
+        services.application_decide(
+            application=app, decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
     services.application_decide(application=apps[2], decision="waitlisted", actor=boss)
     with pytest.raises(services.SelectionRefused):
-        services.application_decide(application=apps[2], decision="selected", actor=boss)
+        services.application_decide(
+            application=apps[2], decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
     services.application_record_withdrawal(application=apps[0], actor=boss, note="Declined")
-    services.application_decide(application=apps[2], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[2], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     apps[2].refresh_from_db()
     assert apps[2].status == S.SELECTED
     assert selection_totals(program)[0] == 2
@@ -204,7 +224,9 @@ def test_waitlisted_promoted_when_a_selected_one_withdraws(small_program):
 def test_withdrawals_in_bulk_record_each_and_report_the_refused(small_program):
     program, apps = small_program
     boss = manager()
-    services.application_decide(application=apps[0], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     services.application_decide(application=apps[1], decision="rejected", actor=boss)
     done, refused = services.applications_record_withdrawal(
         applications=[apps[0], apps[1]], actor=boss, note="Declined"
@@ -230,7 +252,9 @@ def test_finalise_decides_everyone_and_mails_once(
     program, apps = small_program
     boss = manager()
     Membership.objects.create(startup=apps[0].startup, user=UserFactory(preferred_language="kk"))
-    services.application_decide(application=apps[0], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     services.application_decide(application=apps[1], decision="waitlisted", actor=boss)
     with django_capture_on_commit_callbacks(execute=True):
         summary = services.decisions_finalise(program=program, actor=boss)
@@ -256,14 +280,20 @@ def test_promotion_after_finalising_tells_the_team(
 ):
     program, apps = small_program
     boss = manager()
-    services.application_decide(application=apps[0], decision="selected", actor=boss)
-    services.application_decide(application=apps[1], decision="selected", actor=boss)
+    services.application_decide(
+        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
+    services.application_decide(
+        application=apps[1], decision="selected", actor=boss, exception_reason=UNREVIEWED
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.decisions_finalise(program=program, actor=boss, undecided="waitlisted")
     sent = len(mail.outbox)
     services.application_record_withdrawal(application=apps[0], actor=boss, note="Declined")
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_decide(application=apps[2], decision="selected", actor=boss)
+        services.application_decide(
+            application=apps[2], decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
     assert len(mail.outbox) == sent + 1
     assert "is selected" in mail.outbox[-1].subject
 

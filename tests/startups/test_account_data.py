@@ -74,7 +74,12 @@ def world():
     funded.pitch_deck.save("deck.pdf", ContentFile(make_pdf()), save=False)
     funded.pitch_deck_name = "deck.pdf"
     funded.save()
-    application_decide(application=funded, decision="selected", actor=boss)
+    application_decide(
+        application=funded,
+        decision="selected",
+        actor=boss,
+        exception_reason="Decided before review (test).",
+    )
     award = funding.award_create(
         application=funded, amount=Decimal("10000000"), agreement_date=TODAY, actor=boss
     )
