@@ -7,6 +7,7 @@ services that run in one transaction, lock what they must, write the audit
 trail and queue notifications with the event.
 """
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -234,13 +235,14 @@ def assignment_create(*, application: Application, reviewer: Any, actor: Any) ->
 
 
 def assignments_auto(
-    *, program: Program, actor: Any, applications: list[int] | None = None
+    *, program: Program, actor: Any, applications: list[int] | None = None, seed: int | None = None
 ) -> list[Assignment]:
     """Fill every gap: each submitted application gets the program's number of reviewers.
 
-    Balanced and conflict-free (see programs.reviewer_planner); running it again
-    only fills new gaps. Raises AssignmentRefused, assigning nothing, when
-    there are not enough eligible reviewers.
+    Balanced and conflict-free (see programs.reviewer_planner), one of the equally
+    balanced plans drawn with `seed` (random when None; recorded in the audit entry).
+    Running it again only fills new gaps. Raises AssignmentRefused, assigning
+    nothing, when there are not enough eligible reviewers.
     """
     if actor is not None:  # None: the system reassigning after a declared conflict
         permission_require(
@@ -271,6 +273,7 @@ def assignments_auto(
             existing={a.pk: frozenset(existing.get(a.pk, ())) for a in gaps},
             blocked=_blocked_pairs(program, pool, gaps),
             loads=loads,
+            seed=secrets.randbelow(2**31) if seed is None else seed,
         )
         try:
             plan = plan_reviewers(problem)
@@ -315,7 +318,7 @@ def assignments_auto(
             actor=actor,
             action="assignment.auto",
             obj=program,
-            after={"assignments": len(created), "applications": len(plan)},
+            after={"assignments": len(created), "applications": len(plan), "seed": problem.seed},
         )
         # PostgreSQL and SQLite return the new primary keys from bulk_create.
         _notify_assigned(created)
