@@ -6,17 +6,21 @@ row simply stays pending and `portal.tasks.notifications_sweep` (Celery
 beat, every minute) queues it again later.
 """
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from email.utils import parseaddr
 from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.template.backends.django import Template
+from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 
 from portal.models import Notification, User
@@ -172,6 +176,34 @@ def notifications_enqueue(ids: list[int]) -> bool:
     return True
 
 
+EMAIL_PARTS = ("subject.txt", "body.txt", "body.html")
+
+
+@functools.cache
+def notification_templates(kind: str, language: str) -> tuple[Template, Template, Template]:
+    """The kind's subject, text and HTML templates, compiled once per process.
+
+    Keyed by (kind, language) so that a language may one day have templates
+    of its own; today the three languages share the compiled templates and
+    the words are translated when each row is rendered with its context.
+    """
+    return tuple(get_template(f"email/{kind}/{part}") for part in EMAIL_PARTS)  # type: ignore[return-value]
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The row's own Message-ID: the same at every delivery of this row, unguessable.
+
+    A worker killed between the SMTP server's answer and its commit sends
+    the row again (at least once); the copy carries the same Message-ID, so
+    mail clients and the postmaster see one message twice, not two messages.
+    """
+    digest = salted_hmac(
+        "portal.notifications.message-id", str(notification.pk), algorithm="sha256"
+    ).hexdigest()
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<notification-{notification.pk}.{digest[:20]}@{domain}>"
+
+
 def notification_render(notification: Notification) -> EmailMultiAlternatives:
     """The message in the recipient's language, from the kind's three templates."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
@@ -181,7 +213,9 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
         "portal_url": base + "/",
         "link": base + notification.context.get("path", "/"),
     }
-    folder = f"email/{notification.kind}"
+    subject_template, text_template, html_template = notification_templates(
+        notification.kind, notification.language
+    )
     with translation.override(notification.language):
         # Times travel as ISO strings and are formatted in the reader's language.
         for key, value in notification.context.items():
@@ -191,12 +225,13 @@ def notification_render(notification: Notification) -> EmailMultiAlternatives:
                 context[key] = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
             elif key.endswith("_on") and value:
                 context[key] = date_format(date.fromisoformat(value), "DATE_FORMAT")
-        subject_lines = render_to_string(f"{folder}/subject.txt", context)
-        text = render_to_string(f"{folder}/body.txt", context)
-        html = render_to_string(f"{folder}/body.html", context)
+        subject_lines = subject_template.render(context)
+        text = text_template.render(context)
+        html = html_template.render(context)
     subject = " ".join(subject_lines.split())
     message = EmailMultiAlternatives(subject, text, to=[notification.email])
     message.attach_alternative(html, "text/html")
+    message.extra_headers["Message-ID"] = notification_message_id(notification)
     message.extra_headers["X-Portal-Notification"] = str(notification.pk)
     return message
 
