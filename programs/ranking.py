@@ -34,6 +34,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Q,
     QuerySet,
     StdDev,
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
 MIN_REVIEWS_TO_NORMALISE = 3
 
 
-class RankedFields(TypedDict):
-    """What `ranked_applications` and `ranking` add to each application."""
+class ScoredFields(TypedDict):
+    """What `ranked_applications` adds to each application."""
 
     raw_score: float | None
     norm_score: float | None
@@ -63,11 +64,17 @@ class RankedFields(TypedDict):
     spread: float | None
     score: float | None
     score_se: float | None
-    rank: int  # `ranking` only
-    running_requested: Decimal | None  # `ranking` only
 
 
-# The type checker's name for an application with those fields.
+class RankedFields(ScoredFields):
+    """What `ranking` adds to each application: the above, its place and running total."""
+
+    rank: int
+    running_requested: Decimal | None
+
+
+# The type checker's names for an application with those fields.
+type ScoredApplication = "WithAnnotations[Application, ScoredFields]"
 type RankedApplication = "WithAnnotations[Application, RankedFields]"
 
 # Applications that take part in the ranking: submitted and onwards.
@@ -120,7 +127,7 @@ def reviewer_scales(program: Program) -> dict[int, Scale]:
     return scales
 
 
-def _normalised_total(scales: dict[int, Scale], prefix: str = "assignments__"):
+def _normalised_total(scales: dict[int, Scale], prefix: str = "assignments__") -> Func:
     total = Cast(F(f"{prefix}review__total"), FloatField())
     if not scales:
         return total
@@ -169,7 +176,7 @@ def rank_order(normalised: bool) -> list:
     ]
 
 
-def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[RankedApplication]:
+def ranked_applications(program: Program, *, normalised: bool) -> QuerySet[ScoredApplication]:
     """The ranked applications with their kept scores, unordered and without windows."""
     se = "score_record__norm_se" if normalised else "score_record__raw_se"
     return (
