@@ -12,3 +12,15 @@ class ProgramsConfig(AppConfig):
         from startups.panels import application_panel_register
 
         application_panel_register(funding_panel)
+
+        # The public program pages are cached; a saved program or criterion ends them.
+        from django.db.models.signals import post_delete, post_save
+
+        from programs.public_pages import public_pages_invalidate
+        from startups.models import Criterion, Program
+
+        for model in (Program, Criterion):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    public_pages_invalidate, sender=model, dispatch_uid=f"public-{model}"
+                )

@@ -12,6 +12,7 @@ from portal.audit import Actor
 from portal.exceptions import permission_require
 from portal.models import User
 from portal.transitions import transition
+from programs.public_pages import public_pages_invalidate
 from programs.rules import MANAGE_PROGRAMS
 from programs.states import PROGRAM_MACHINE
 from startups.enums import ProgramStatus
@@ -25,6 +26,9 @@ def program_set_status(*, program: Program, to: str, actor: Actor) -> Program:
     not allow. The caller's `program` is updated in place.
     """
     transition(machine=PROGRAM_MACHINE, objects=[program], to=to, actor=actor)
+    # The transition writes with an UPDATE (no post_save): the cached public
+    # pages show the status, so they are forgotten here.
+    public_pages_invalidate()
     return program
 
 
