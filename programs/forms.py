@@ -127,6 +127,7 @@ class BoardFilter(forms.Form):
             ("", _("All")),
             ("not_enough", _("Not enough reviews")),
             ("disagreement", _("Reviewers disagree")),
+            ("too_close", _("Too close to call at the cut-off")),
         ],
     )
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in BOARD_SORTS])
