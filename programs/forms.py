@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_money
 from portal.validators import validate_multiline, validate_single_line
+from programs.board import BOARD_SORTS
 from programs.models import (
     Assignment,
     Award,
@@ -25,7 +26,6 @@ from programs.optimiser import Objective
 from programs.ranking import RANKED_STATES
 from programs.reports import ReportScope
 from programs.roles import REVIEWERS
-from programs.selectors import BOARD_SORTS
 from programs.services.assignment import REVIEWABLE, conflict_reason_for
 from startups.enums import ApplicationStatus, Country, Region, Sector
 from startups.models import Application, Program, Startup

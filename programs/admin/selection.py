@@ -16,15 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline
-from programs.forms import BoardFilter
-from programs.ranking import selection_totals
-from programs.rules import MANAGE_PROGRAMS
-from programs.selectors import (
+from programs.board import (
     TOO_CLOSE_Z,
     board_cutoff,
     selection_board_count,
     selection_board_rows,
 )
+from programs.forms import BoardFilter
+from programs.ranking import selection_totals
+from programs.rules import MANAGE_PROGRAMS
 from programs.services import selection as services
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program

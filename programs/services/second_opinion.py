@@ -1,7 +1,7 @@
 """A second opinion near the cut-off: more reviewers for the applications too close to call.
 
 `second_opinion_plan` (a read) finds the applications whose score cannot be
-told apart from the cut-off (`programs.selectors.applications_too_close_to_call`),
+told apart from the cut-off (`programs.board.applications_too_close_to_call`),
 still open to review, and plans N more reviewers for each with the same
 balanced, conflict-free planner as automatic assignment
 (`programs.reviewer_planner`), so the manager sees the extra load per reviewer
@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import permission_require
+from programs.board import TOO_CLOSE_Z, applications_too_close_to_call
 from programs.models import Assignment
 from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 from programs.rules import MANAGE_PROGRAMS
-from programs.selectors import TOO_CLOSE_Z, applications_too_close_to_call
 from programs.services.assignment import (
     REVIEWABLE,
     AssignmentRefused,

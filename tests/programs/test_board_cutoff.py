@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.selectors import applications_too_close_to_call, board_cutoff
+from programs.board import applications_too_close_to_call, board_cutoff
 from programs.services import assignment as assigning
 from programs.services import reviewing
 from startups.enums import ProgramStatus

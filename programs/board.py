@@ -1,0 +1,208 @@
+"""Reads for the selection board: its rows, their count, the cut-off lines and
+the applications too close to call, all from the kept scores
+(`programs.models.ApplicationScore`, see `programs.ranking`)."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OrderBy,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, RowNumber
+
+from programs.ranking import rank_order, ranked_applications, ranking
+from startups.models import Program
+
+BOARD_SORTS: dict[str, list[str | OrderBy]] = {
+    "rank": ["rank"],
+    "score": ["rank"],
+    "requested": [F("requested_amount").asc(nulls_last=True), "rank"],
+    "name": ["startup__name", "rank"],
+    "reviews": ["reviews", "rank"],
+    "spread": [F("spread").desc(nulls_last=True), "rank"],
+}
+BOARD_FLAGS = ("not_enough", "disagreement", "too_close")
+
+# "Too close to call": the application's score lies within TOO_CLOSE_Z
+# standard errors of the cut-off score (its 95% interval, score ± 1.96 × SE,
+# contains the cut-off), or it has a score but fewer than two submitted
+# reviews (no standard error, so nothing tells it apart from the cut-off).
+# The cut-off score is the score at place `cap` of the program's ranking.
+TOO_CLOSE_Z = 1.96
+
+
+@dataclass(frozen=True)
+class BoardCutoff:
+    """Where the board draws its lines, over the program's whole ranking."""
+
+    cap_place: int  # the last place inside the cap (the line is drawn after it)
+    score: float | None  # the score at that place; None when fewer scored rows than the cap
+    ties: int  # ranked applications with exactly that score
+    budget_place: int | None  # the first place whose running total passes the budget
+
+
+def board_cutoff(*, program: Program, normalised: bool) -> BoardCutoff:
+    """Two short index ranges: the row at place `cap`, and the first row whose
+    running total of requested amounts passes the budget."""
+    from programs.models import ApplicationScore
+
+    score = "norm_score" if normalised else "raw_score"
+    rows = ApplicationScore.objects.filter(program=program, ranked=True)
+    order = [
+        F(score).desc(nulls_last=True),
+        F("requested_amount").asc(nulls_last=True),
+        F("application_id").asc(),
+    ]
+    cap = program.selection_cap
+    at_cap = rows.order_by(*order).values_list(score, flat=True)[cap - 1 : cap] if cap else []
+    cut = next(iter(at_cap), None)
+    ties = rows.filter(**{score: cut}).count() if cut is not None else 0
+    passing = (
+        rows.annotate(
+            place=Window(RowNumber(), order_by=order),
+            running=Window(
+                Sum("requested_amount", output_field=DecimalField(max_digits=18, decimal_places=2)),
+                order_by=order,
+            ),
+        )
+        .filter(running__gt=program.total_budget)
+        .order_by("place")
+        .values_list("place", flat=True)[:1]
+    )
+    return BoardCutoff(cap_place=cap, score=cut, ties=ties, budget_place=next(iter(passing), None))
+
+
+def _too_close(cutoff: float | None, band: float) -> Q:
+    if cutoff is None:
+        return Q(pk__in=[])
+    if band <= 0:
+        raise ValueError("The band is a positive number of standard errors.")
+    distance = Abs(F("score") - Value(cutoff))
+    return Q(score__isnull=False) & (
+        Q(score_se__isnull=True)
+        | Q(score_se__gte=ExpressionWrapper(distance / Value(band), output_field=FloatField()))
+    )
+
+
+def applications_too_close_to_call(*, program: Program, band: float | None = None) -> QuerySet:
+    """The ranked applications whose score cannot be told apart from the cut-off.
+
+    `band` is the half-width of the interval in standard errors (default
+    TOO_CLOSE_Z = 1.96, a 95% interval): an application is too close to
+    call when |score − cut-off score| ≤ band × its standard error, or when
+    it has a score from a single review. The score is the one the program
+    ranks by (normalised or raw). Best first; empty when fewer applications
+    have a score than the cap (every one of them fits).
+    """
+    normalised = program.normalise_reviewers
+    cutoff = board_cutoff(program=program, normalised=normalised).score
+    band = TOO_CLOSE_Z if band is None else float(band)
+    return (
+        ranked_applications(program, normalised=normalised)
+        .filter(_too_close(cutoff, band))
+        .order_by(*rank_order(normalised))
+    )
+
+
+def _board_filters(rows: QuerySet, program: Program, prefix: str, **filters: str) -> QuerySet:
+    if filters.get("sector"):
+        rows = rows.filter(**{f"{prefix}startup__sector": filters["sector"]})
+    if filters.get("region"):
+        rows = rows.filter(**{f"{prefix}startup__region": filters["region"]})
+    if filters.get("status"):
+        rows = rows.filter(**{f"{prefix}status": filters["status"]})
+    return rows
+
+
+def selection_board_count(
+    *,
+    program: Program,
+    normalised: bool,
+    sector: str = "",
+    region: str = "",
+    status: str = "",
+    flag: str = "",
+    cutoff: BoardCutoff | None = None,
+) -> int:
+    """The board's row count from the score table, without ranking (for the paginator)."""
+    from programs.models import ApplicationScore
+
+    rows = _board_filters(
+        ApplicationScore.objects.filter(program=program, ranked=True),
+        program,
+        "application__",
+        sector=sector,
+        region=region,
+        status=status,
+    )
+    if flag == "not_enough":
+        rows = rows.filter(reviews__lt=program.reviews_per_application)
+    elif flag == "disagreement":
+        rows = rows.filter(spread__gt=float(program.disagreement_threshold))
+    elif flag == "too_close":
+        cutoff = cutoff or board_cutoff(program=program, normalised=normalised)
+        score, se = ("norm_score", "norm_se") if normalised else ("raw_score", "raw_se")
+        rows = rows.annotate(score=F(score), score_se=F(se)).filter(
+            _too_close(cutoff.score, TOO_CLOSE_Z)
+        )
+    return rows.count()
+
+
+def selection_board_rows(
+    *,
+    program: Program,
+    normalised: bool,
+    sector: str = "",
+    region: str = "",
+    status: str = "",
+    flag: str = "",
+    sort: str = "rank",
+    cutoff: BoardCutoff | None = None,
+) -> QuerySet:
+    """The board's ranked applications, filtered and sorted, each with its flags.
+
+    `not_enough`: fewer submitted reviews than the program asks for;
+    `disagreement`: the reviewers' spread is above the program's threshold;
+    `too_close`: too close to call at the cut-off (see TOO_CLOSE_Z);
+    `tie`: the same score as the row at place `cap`, shared by several.
+    All computed in SQL from the kept scores, so the filter and the row agree.
+    """
+    cutoff = cutoff or board_cutoff(program=program, normalised=normalised)
+    tie = Q(score=cutoff.score) if cutoff.score is not None and cutoff.ties > 1 else Q(pk__in=[])
+    rows = ranking(program, normalised=normalised).annotate(
+        not_enough=Case(
+            When(reviews__lt=program.reviews_per_application, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        disagreement=Case(
+            When(spread__gt=float(program.disagreement_threshold), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        too_close=Case(
+            When(_too_close(cutoff.score, TOO_CLOSE_Z), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        tie=Case(When(tie, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+    rows = _board_filters(rows, program, "", sector=sector, region=region, status=status)
+    if flag == "not_enough":
+        rows = rows.filter(reviews__lt=program.reviews_per_application)
+    elif flag == "disagreement":
+        rows = rows.filter(spread__gt=float(program.disagreement_threshold))
+    elif flag == "too_close":
+        rows = rows.filter(_too_close(cutoff.score, TOO_CLOSE_Z))
+    return rows.order_by(*BOARD_SORTS.get(sort or "rank", BOARD_SORTS["rank"]))
