@@ -58,6 +58,7 @@ class Command(BaseCommand):
             quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
             # In-process tasks would log one line each; the logins matter here.
             logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+            logging.getLogger("portal.notifications").setLevel(logging.WARNING)
             with override_settings(MAILERS=quiet):
                 demo_build(
                     applications=options["applications"],

@@ -1,4 +1,4 @@
-"""The demo's fixed data for `seed_demo`: accounts, criteria, startups, a pitch deck."""
+"""The demo's fixed data for `seed_demo`: accounts, criteria, startups, a pitch deck, shares."""
 
 import io
 
@@ -31,11 +31,6 @@ CRITERIA = [
 ]
 
 
-COHORT_WORDS = ["Smart", "Green", "Steppe", "Qazaq", "Nomad", "Altai", "Caspian", "Silk", "Tien"]
-COHORT_NOUNS = ["Labs", "Robotics", "Health", "Agro", "Pay", "Mobility", "Learn", "Energy", "Data"]
-DEMO_ANSWER = "Demo answer: a short, concrete paragraph about this part of the project."
-
-
 def _demo_pdf(pages: int = 3) -> bytes:
     """A real, readable deck (blank A4 landscape pages), as the upload check wants."""
     writer = PdfWriter()
@@ -63,3 +58,32 @@ DEMO_PATHS = {
     S.UNDER_REVIEW: [S.SUBMITTED, S.UNDER_REVIEW],
     S.WITHDRAWN: [S.SUBMITTED, S.WITHDRAWN],
 }
+
+# How a generated reviewer scores: (name, bias in points on a 1–10 scale,
+# spread of the noise). The board's normalisation exists for the first two;
+# the noisy one is why three reviews per application are asked.
+REVIEWER_STYLES = [
+    ("harsh", -1.6, 0.6),
+    ("lenient", 1.4, 0.6),
+    ("noisy", 0.0, 2.0),
+    ("steady", 0.0, 0.5),
+]
+# Each demo reviewer's style, so the demo logins behave the same every time.
+DEMO_REVIEWER_STYLES = {
+    "reviewer@experts.kz": "steady",
+    "reviewer2@experts.kz": "harsh",
+    "reviewer3@experts.kz": "lenient",
+    "reviewer4@experts.kz": "noisy",
+    "reviewer5@experts.kz": "harsh",
+}
+# The demo teams the demo manager assigns by hand (left without reviewers).
+LEFT_FOR_MANAGER = ["Steppe Robotics", "Tenge Ledger", "Bilim Cloud"]
+# Dana (reviewer@experts.kz) keeps this many reviews to do.
+DANA_TO_DO = 3
+# Of the generated applications: this share never submitted, this share withdrawn.
+DRAFT_SHARE = 0.03
+WITHDRAWN_SHARE = 0.02
+# Founders' languages (the language of their texts): Russian, Kazakh, English.
+LANGUAGE_WEIGHTS = {"ru": 45, "kk": 35, "en": 20}
+# Startups from Kazakhstan; the rest from the other CIS countries.
+KAZAKHSTAN_SHARE = 0.82

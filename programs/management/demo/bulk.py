@@ -1,0 +1,85 @@
+"""Inserting many rows at once: PostgreSQL COPY, or `bulk_create` elsewhere.
+
+The cohort's rows bypass the services on purpose (a service per row costs
+tens of queries); the builders in `cohort` and `reviews` write the same
+derived rows the services would (history, audit), and the database's
+constraints and triggers still check every row. Model `save()` is not
+called, so nothing here may rely on it.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+BATCH = 5_000
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys from the table's own sequence (PostgreSQL)."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _value(field: models.Field, obj: models.Model):
+    # auto_now(_add) fields keep a value the builder set (a submission
+    # twenty days ago); pre_save fills the others as a save would.
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        current = getattr(obj, field.attname)
+        if current is None:
+            current = field.pre_save(obj, add=True)
+        return field.get_db_prep_save(current, connection)
+    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+
+
+def rows_insert(
+    model: type[models.Model], objs: Sequence[models.Model], *, with_ids: bool = False
+) -> None:
+    """Insert `objs`; with `with_ids` each object gets its primary key.
+
+    PostgreSQL: primary keys are reserved from the table's sequence and the
+    rows are streamed with COPY. Elsewhere: `bulk_create` in large batches
+    (SQLite returns the new keys).
+    """
+    if not objs:
+        return
+    if not _is_postgresql():
+        model._default_manager.bulk_create(objs, batch_size=500)
+        return
+    for obj in objs:
+        # Foreign keys to objects inserted just before: copy their new keys.
+        obj._prepare_related_fields_for_save(operation_name="rows_insert")
+    pk = model._meta.pk
+    auto_pk = isinstance(pk, models.AutoField)
+    if with_ids and auto_pk:
+        for obj, new_id in zip(objs, _ids_reserve(model, len(objs)), strict=True):
+            obj.pk = new_id
+    fields = [f for f in model._meta.concrete_fields if not (f is pk and auto_pk and not with_ids)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([_value(f, obj) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def tables_analyze(models_: Sequence[type[models.Model]]) -> None:
+    """Fresh statistics for tables just filled (PostgreSQL), so the next queries
+    (the scores' rebuild) are planned for ten thousand rows, not for empty tables.
+    ANALYZE counts the rows this transaction inserted."""
+    if not _is_postgresql():
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
