@@ -156,14 +156,14 @@ def deliver_batch(notification_ids: Sequence[int], mailer: BaseEmailBackend) -> 
                 sent_at=now,
                 last_error="",
             )
-        failed_rows = []
+        failed_rows: list[Notification] = []
         for row in rows:
-            exc = errors.get(row.pk)
-            if exc is None:
+            error = errors.get(row.pk)
+            if error is None:
                 continue
             row.attempts += 1
-            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if is_temporary(exc) and row.attempts < MAX_ATTEMPTS:
+            row.last_error = f"{error.__class__.__name__}: {error}"[:2000]
+            if is_temporary(error) and row.attempts < MAX_ATTEMPTS:
                 delay = retry_delay(row.attempts)
                 row.next_attempt_at = now + timedelta(seconds=delay)
                 result.retry_in.setdefault(delay, []).append(row.pk)

@@ -10,9 +10,7 @@ trail and queue notifications with the event.
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +18,7 @@ from django.utils.translation import ngettext
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
-from portal.models import NotificationKind
+from portal.models import NotificationKind, User
 from portal.notifications import notifications_create_many
 from portal.transitions import transition
 from programs.models import (
@@ -60,9 +58,8 @@ def _domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
 
-def reviewers_pool(program: Program) -> list[Any]:
+def reviewers_pool(program: Program) -> list[User]:
     """The active members of the Reviewers group, in a stable order."""
-    User = get_user_model()
     return list(
         User.objects.filter(groups__name=REVIEWERS, is_active=True).order_by("id").distinct()
     )
@@ -103,7 +100,7 @@ def conflict_reason(*, reviewer_email: str, team: TeamFacts, declared: str | Non
     return ""
 
 
-def conflict_reason_for(*, reviewer: Any, startup: Startup) -> str:
+def conflict_reason_for(*, reviewer: User, startup: Startup) -> str:
     """`conflict_reason` for one pair, its facts read from the database."""
     team = TeamFacts.of(startup.memberships.values_list("user__email", flat=True))
     declared = (
@@ -115,7 +112,7 @@ def conflict_reason_for(*, reviewer: Any, startup: Startup) -> str:
 
 
 def _blocked_pairs(
-    program: Program, reviewers: list[Any], applications: list[Application]
+    program: Program, reviewers: list[User], applications: list[Application]
 ) -> frozenset[tuple[int, int]]:
     """(application id, reviewer id) pairs that may not be assigned."""
     app_ids = [a.pk for a in applications]
@@ -150,7 +147,7 @@ def _blocked_pairs(
     return frozenset(blocked)
 
 
-def _start_review(applications: list[Application], actor: Any) -> None:
+def _start_review(applications: list[Application], actor: User | None) -> None:
     """Submitted applications that got reviewers are now under review."""
     waiting = [a for a in applications if a.status == ApplicationStatus.SUBMITTED]
     if waiting:
@@ -189,7 +186,7 @@ def _notify_assigned(assignments: list[Assignment]) -> None:
     )
 
 
-def assignment_create(*, application: Application, reviewer: Any, actor: Any) -> Assignment:
+def assignment_create(*, application: Application, reviewer: User, actor: User) -> Assignment:
     """A manager assigns a reviewer by hand."""
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers assign reviewers.")
@@ -235,7 +232,11 @@ def assignment_create(*, application: Application, reviewer: Any, actor: Any) ->
 
 
 def assignments_auto(
-    *, program: Program, actor: Any, applications: list[int] | None = None, seed: int | None = None
+    *,
+    program: Program,
+    actor: User | None,
+    applications: list[int] | None = None,
+    seed: int | None = None,
 ) -> list[Assignment]:
     """Fill every gap: each submitted application gets the program's number of reviewers.
 
@@ -325,7 +326,7 @@ def assignments_auto(
     return created
 
 
-def conflict_declare(*, assignment: Assignment, reviewer: Any, reason: str) -> Assignment | None:
+def conflict_declare(*, assignment: Assignment, reviewer: User, reason: str) -> Assignment | None:
     """The reviewer declares a conflict: release, record why, reassign the application.
 
     Returns the replacement assignment, or None when no eligible reviewer is
@@ -373,7 +374,7 @@ def conflict_declare(*, assignment: Assignment, reviewer: Any, reason: str) -> A
 
 
 def conflict_declare_in_advance(
-    *, reviewer: Any, startup: Startup, reason: str
+    *, reviewer: User, startup: Startup, reason: str
 ) -> ConflictOfInterest:
     """Declared before any assignment: the reviewer is never given this startup."""
     reason = (reason or "").strip()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import permission_require
+from portal.models import User
 from programs.board import TOO_CLOSE_Z, applications_too_close_to_call
 from programs.models import Assignment
 from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
@@ -117,7 +117,7 @@ def second_opinion_plan(
 
 
 def second_opinion_assign(
-    *, program: Program, reviewers: int, band: float | None, seed: int, actor: Any
+    *, program: Program, reviewers: int, band: float | None, seed: int, actor: User
 ) -> list[Assignment]:
     """Confirm: assign the planned reviewers (recomputed under the lock with the same seed)."""
     permission_require(
