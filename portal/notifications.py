@@ -187,6 +187,8 @@ def notification_templates(kind: str, language: str) -> tuple[Template, Template
     of its own; today the three languages share the compiled templates and
     the words are translated when each row is rendered with its context.
     """
+    # django-stubs types get_template as any engine's template; with the one
+    # Django engine in settings it is the Django backend's Template.
     return tuple(get_template(f"email/{kind}/{part}") for part in EMAIL_PARTS)  # type: ignore[return-value]
 
 
