@@ -47,7 +47,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 run: migrate
-	@echo "==> Loading the demo data (the first time, about 20 s)"
+	@echo "==> Loading the demo data (the first time, a few seconds)"
 	$(PY) manage.py seed_demo --if-empty
 	@echo "==> Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(PY) manage.py runserver 127.0.0.1:8000
