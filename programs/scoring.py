@@ -13,11 +13,25 @@ compute from a snapshot missing the other's review, and the later commit
 would keep stale values. A transaction-scoped advisory lock per program
 serialises the refreshes; each statement after the lock sees the other's
 committed review (READ COMMITTED takes a new snapshot per statement).
+
+Elsewhere (SQLite, the embedded default) the same figures are computed in
+Python from one query of the program's submitted reviews, with PostgreSQL's
+own float8 arithmetic (`_Moments`), and only the changed rows are written.
+SQLite needs no lock: it has one writer at a time, and the event's
+transaction already holds the write lock (it wrote the review) when it
+refreshes, so no other refresh can commit in between.
 """
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection, transaction
 
+from programs.models import AssignmentStatus, ReviewStatus
 from programs.ranking import MIN_REVIEWS_TO_NORMALISE
+from startups.enums import ApplicationStatus
 
 # pg_advisory_xact_lock(class, object): the class keeps these locks apart
 # from any other advisory lock on the same program id.
@@ -83,12 +97,146 @@ SET program_id = EXCLUDED.program_id, ranked = EXCLUDED.ranked,
 """
 
 
+# SQLite: the same statements without PostgreSQL's casts, and the score
+# computation in Python (below).
+_ENSURE_SQL_SQLITE = """
+INSERT INTO programs_applicationscore (application_id, program_id, ranked, requested_amount)
+SELECT ap.id, ap.program_id, ap.status NOT IN (%(draft)s, %(withdrawn)s), ap.requested_amount
+FROM startups_application ap
+WHERE (%(program)s IS NULL OR ap.program_id = %(program)s)
+ON CONFLICT (application_id) DO UPDATE
+SET program_id = excluded.program_id, ranked = excluded.ranked,
+    requested_amount = excluded.requested_amount
+"""
+
+_REVIEWS_SQL = """
+SELECT a.application_id, a.reviewer_id, r.total
+FROM programs_review r
+JOIN programs_assignment a ON a.id = r.assignment_id
+WHERE a.program_id = %s AND a.status = %s AND r.status = %s
+ORDER BY r.id
+"""
+
+_KEPT_SQL = """
+SELECT application_id, reviews, raw_score, norm_score, spread, raw_se, norm_se
+FROM programs_applicationscore WHERE program_id = %s
+"""
+
+_UPDATE_SQL = """
+UPDATE programs_applicationscore
+SET reviews = %s, raw_score = %s, norm_score = %s, spread = %s, raw_se = %s, norm_se = %s
+WHERE application_id = %s
+"""
+
+# reviews, raw_score, norm_score, spread, raw_se, norm_se
+type ScoreValues = tuple[int, float | None, float | None, float | None, float | None, float | None]
+NO_REVIEWS: ScoreValues = (0, None, None, None, None, None)
+
+
+class _Moments:
+    """PostgreSQL's float8 aggregate state (`float8_accum`, Youngs–Cramer): count,
+    sum and sum of squared deviations, updated value by value as PostgreSQL does,
+    so avg, stddev_pop and stddev_samp round as they do there."""
+
+    __slots__ = ("n", "sx", "sxx")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.sx = 0.0
+        self.sxx = 0.0
+
+    def add(self, value: float) -> None:
+        self.n += 1
+        self.sx += value
+        if self.n > 1:
+            tmp = value * self.n - self.sx
+            self.sxx += tmp * tmp / (self.n * (self.n - 1))
+
+    def mean(self) -> float | None:
+        return self.sx / self.n if self.n else None
+
+    def stddev_pop(self) -> float | None:
+        return math.sqrt(self.sxx / self.n) if self.n else None
+
+    def stddev_samp(self) -> float | None:
+        return math.sqrt(self.sxx / (self.n - 1)) if self.n > 1 else None
+
+    def standard_error(self) -> float | None:
+        """stddev_samp / sqrt(count), as `_REFRESH_SQL` divides."""
+        deviation = self.stddev_samp()
+        return None if deviation is None else deviation / math.sqrt(self.n)
+
+
+def scores_compute(
+    reviews: Iterable[tuple[int, int, float | Decimal]], *, min_n: int = MIN_REVIEWS_TO_NORMALISE
+) -> dict[int, ScoreValues]:
+    """`_REFRESH_SQL`'s figures from (application id, reviewer id, total) rows, one
+    per submitted review: the program's mean and deviation, each reviewer's,
+    the normalised totals (reviewers with fewer than `min_n` reviews or all
+    totals equal keep theirs), then per application its count, raw and
+    normalised means, spread and both standard errors. Applications without
+    reviews are absent (their values are `NO_REVIEWS`)."""
+    rows = [(application, reviewer, float(total)) for application, reviewer, total in reviews]
+    overall = _Moments()
+    scales: defaultdict[int, _Moments] = defaultdict(_Moments)
+    for _application, reviewer, total in rows:
+        overall.add(total)
+        scales[reviewer].add(total)
+    program_mean = overall.mean() or 0.0  # None only without reviews: then unused
+    program_deviation = overall.stddev_pop() or 0.0  # coalesce(stddev_pop(total), 0)
+
+    raw: defaultdict[int, _Moments] = defaultdict(_Moments)
+    normed: defaultdict[int, _Moments] = defaultdict(_Moments)
+    for application, reviewer, total in rows:
+        scale = scales[reviewer]
+        deviation = scale.stddev_pop()
+        norm = total
+        if scale.n >= min_n and deviation is not None and deviation > 0:
+            reviewer_mean = scale.sx / scale.n
+            factor = program_deviation / deviation
+            mapped = (program_mean - reviewer_mean * factor) + total * factor
+            norm = min(max(mapped, 0.0), 100.0)
+        raw[application].add(total)
+        normed[application].add(norm)
+
+    return {
+        application: (
+            moments.n,
+            moments.mean(),
+            normed[application].mean(),
+            moments.stddev_pop(),
+            moments.standard_error(),
+            normed[application].standard_error(),
+        )
+        for application, moments in raw.items()
+    }
+
+
+def _refresh_elsewhere(cursor, program_id: int) -> int:
+    """`_REFRESH_SQL` for databases without it (SQLite): one read of the program's
+    submitted reviews, one of its kept rows, and an UPDATE per changed row."""
+    cursor.execute(_REVIEWS_SQL, [program_id, AssignmentStatus.ACTIVE, ReviewStatus.SUBMITTED])
+    fresh = scores_compute(cursor.fetchall())
+    cursor.execute(_KEPT_SQL, [program_id])
+    changed = []
+    for application, *kept in cursor.fetchall():
+        values = fresh.get(application, NO_REVIEWS)
+        if tuple(kept) != values:  # IS DISTINCT FROM: None equals None here
+            changed.append([*values, application])
+    if changed:
+        cursor.executemany(_UPDATE_SQL, changed)
+    return len(changed)
+
+
 def scores_refresh(*, program_id: int) -> int:
     """Recompute the program's kept scores; call inside the event's transaction.
 
     Returns the number of score rows that changed.
     """
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # No advisory lock (nor any need for one): see the module's docstring.
+            return _refresh_elsewhere(cursor, program_id)
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, program_id])
         cursor.execute(_REFRESH_SQL, {"program": program_id, "min_n": MIN_REVIEWS_TO_NORMALISE})
         return cursor.rowcount
@@ -102,12 +250,27 @@ def scores_rebuild(*, program_id: int | None = None) -> int:
     changed = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(_ENSURE_SQL, {"program": program_id})
-            cursor.execute(
-                "SELECT id FROM programs_program WHERE %(program)s::bigint IS NULL "
-                "OR id = %(program)s ORDER BY id",
-                {"program": program_id},
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(_ENSURE_SQL, {"program": program_id})
+                cursor.execute(
+                    "SELECT id FROM programs_program WHERE %(program)s::bigint IS NULL "
+                    "OR id = %(program)s ORDER BY id",
+                    {"program": program_id},
+                )
+            else:
+                cursor.execute(
+                    _ENSURE_SQL_SQLITE,
+                    {
+                        "program": program_id,
+                        "draft": ApplicationStatus.DRAFT,
+                        "withdrawn": ApplicationStatus.WITHDRAWN,
+                    },
+                )
+                cursor.execute(
+                    "SELECT id FROM programs_program WHERE %(program)s IS NULL "
+                    "OR id = %(program)s ORDER BY id",
+                    {"program": program_id},
+                )
             ids = [row[0] for row in cursor.fetchall()]
         for pk in ids:
             changed += scores_refresh(program_id=pk)

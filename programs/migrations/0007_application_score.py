@@ -2,9 +2,13 @@
 #
 # The score table, the trigger that gives every application its row (and
 # keeps its status and requested amount copied), and the first computation.
+# The trigger per database: PL/pgSQL on PostgreSQL, two SQLite triggers (one
+# per event: SQLite has no INSERT OR UPDATE trigger) doing the same upsert.
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+import programs.indexes
 
 TRIGGER_SQL = """
 CREATE OR REPLACE FUNCTION programs_applicationscore_sync() RETURNS trigger AS $$
@@ -31,6 +35,47 @@ DROP TRIGGER IF EXISTS programs_applicationscore_sync ON startups_application;
 DROP FUNCTION IF EXISTS programs_applicationscore_sync();
 """
 
+# The same upsert as the PostgreSQL function; `IS NOT` is SQLite's
+# IS DISTINCT FROM (also for row values), so an unchanged row is not rewritten.
+_SQLITE_UPSERT = """
+    INSERT INTO programs_applicationscore (application_id, program_id, ranked, requested_amount)
+    VALUES (NEW.id, NEW.program_id, NEW.status NOT IN ('draft', 'withdrawn'), NEW.requested_amount)
+    ON CONFLICT (application_id) DO UPDATE
+    SET program_id = excluded.program_id, ranked = excluded.ranked,
+        requested_amount = excluded.requested_amount
+    WHERE (programs_applicationscore.program_id, programs_applicationscore.ranked,
+           programs_applicationscore.requested_amount)
+          IS NOT (excluded.program_id, excluded.ranked, excluded.requested_amount);
+"""
+SQLITE_TRIGGERS = [
+    f"""
+CREATE TRIGGER programs_applicationscore_sync_insert
+AFTER INSERT ON startups_application
+BEGIN {_SQLITE_UPSERT} END;
+""",
+    f"""
+CREATE TRIGGER programs_applicationscore_sync_update
+AFTER UPDATE OF status, requested_amount, program_id ON startups_application
+BEGIN {_SQLITE_UPSERT} END;
+""",
+]
+SQLITE_DROP_TRIGGERS = [
+    "DROP TRIGGER IF EXISTS programs_applicationscore_sync_insert;",
+    "DROP TRIGGER IF EXISTS programs_applicationscore_sync_update;",
+]
+
+
+def _run(sql_by_vendor):
+    def run(apps, schema_editor):
+        sql = sql_by_vendor.get(schema_editor.connection.vendor, [])
+        if isinstance(sql, str):
+            # PostgreSQL's script, split and run exactly as RunSQL runs it.
+            sql = schema_editor.connection.ops.prepare_sql_script(sql)
+        for statement in sql:
+            schema_editor.execute(statement, params=None)
+
+    return run
+
 
 def compute_scores(apps, schema_editor):
     # The live code's SQL: a later change to it recomputes through the command.
@@ -39,36 +84,109 @@ def compute_scores(apps, schema_editor):
     scores_rebuild()
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0006_program_criterion_moved_to_startups'),
-        ('startups', '0003_program_criterion_moved_from_programs'),
+        ("programs", "0006_program_criterion_moved_to_startups"),
+        ("startups", "0003_program_criterion_moved_from_programs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationScore',
+            name="ApplicationScore",
             fields=[
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='score_record', serialize=False, to='startups.application', verbose_name='application')),
-                ('ranked', models.BooleanField(db_default=False, default=False, verbose_name='ranked')),
-                ('requested_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='requested amount')),
-                ('reviews', models.PositiveIntegerField(db_default=0, default=0, verbose_name='submitted reviews')),
-                ('raw_score', models.FloatField(blank=True, null=True, verbose_name='raw score')),
-                ('norm_score', models.FloatField(blank=True, null=True, verbose_name='normalised score')),
-                ('spread', models.FloatField(blank=True, null=True, verbose_name='spread between reviewers')),
-                ('raw_se', models.FloatField(blank=True, null=True, verbose_name='standard error (raw)')),
-                ('norm_se', models.FloatField(blank=True, null=True, verbose_name='standard error (normalised)')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='startups.program', verbose_name='program')),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="score_record",
+                        serialize=False,
+                        to="startups.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "ranked",
+                    models.BooleanField(db_default=False, default=False, verbose_name="ranked"),
+                ),
+                (
+                    "requested_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="requested amount",
+                    ),
+                ),
+                (
+                    "reviews",
+                    models.PositiveIntegerField(
+                        db_default=0, default=0, verbose_name="submitted reviews"
+                    ),
+                ),
+                ("raw_score", models.FloatField(blank=True, null=True, verbose_name="raw score")),
+                (
+                    "norm_score",
+                    models.FloatField(blank=True, null=True, verbose_name="normalised score"),
+                ),
+                (
+                    "spread",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="spread between reviewers"
+                    ),
+                ),
+                (
+                    "raw_se",
+                    models.FloatField(blank=True, null=True, verbose_name="standard error (raw)"),
+                ),
+                (
+                    "norm_se",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="standard error (normalised)"
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="startups.program",
+                        verbose_name="program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application score',
-                'verbose_name_plural': 'application scores',
-                'indexes': [models.Index(models.F('program'), models.F('ranked'), models.OrderBy(models.F('norm_score'), descending=True, nulls_last=True), models.OrderBy(models.F('requested_amount'), nulls_last=True), models.F('application'), name='score_board_normalised'), models.Index(models.F('program'), models.F('ranked'), models.OrderBy(models.F('raw_score'), descending=True, nulls_last=True), models.OrderBy(models.F('requested_amount'), nulls_last=True), models.F('application'), name='score_board_raw')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reviews__gte', 0)), name='score_reviews_gte_0')],
+                "verbose_name": "application score",
+                "verbose_name_plural": "application scores",
+                "indexes": [
+                    programs.indexes.NullsOrderedIndex(
+                        models.F("program"),
+                        models.F("ranked"),
+                        models.OrderBy(models.F("norm_score"), descending=True, nulls_last=True),
+                        models.OrderBy(models.F("requested_amount"), nulls_last=True),
+                        models.F("application"),
+                        name="score_board_normalised",
+                    ),
+                    programs.indexes.NullsOrderedIndex(
+                        models.F("program"),
+                        models.F("ranked"),
+                        models.OrderBy(models.F("raw_score"), descending=True, nulls_last=True),
+                        models.OrderBy(models.F("requested_amount"), nulls_last=True),
+                        models.F("application"),
+                        name="score_board_raw",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reviews__gte", 0)), name="score_reviews_gte_0"
+                    )
+                ],
             },
         ),
-        migrations.RunSQL(TRIGGER_SQL, DROP_TRIGGER_SQL),
+        migrations.RunPython(
+            _run({"postgresql": TRIGGER_SQL, "sqlite": SQLITE_TRIGGERS}),
+            _run({"postgresql": DROP_TRIGGER_SQL, "sqlite": SQLITE_DROP_TRIGGERS}),
+        ),
         migrations.RunPython(compute_scores, migrations.RunPython.noop),
     ]

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import MONEY_DIGITS, MONEY_PLACES
+from programs.indexes import NullsOrderedIndex
 
 
 class ApplicationScore(models.Model):
@@ -52,7 +53,7 @@ class ApplicationScore(models.Model):
         verbose_name = _("application score")
         verbose_name_plural = _("application scores")
         indexes = [
-            models.Index(
+            NullsOrderedIndex(
                 F("program"),
                 F("ranked"),
                 F("norm_score").desc(nulls_last=True),
@@ -60,7 +61,7 @@ class ApplicationScore(models.Model):
                 F("application"),
                 name="score_board_normalised",
             ),
-            models.Index(
+            NullsOrderedIndex(
                 F("program"),
                 F("ranked"),
                 F("raw_score").desc(nulls_last=True),
