@@ -68,6 +68,7 @@ lint: install-dev
 	$(PY) -m ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m mypy
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the locked packages. pip-audit asks PyPI's
