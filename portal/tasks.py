@@ -95,6 +95,9 @@ class BatchResult:
     retry_in: dict[int, list[int]] = field(default_factory=dict)
     # Rows taken but not tried (the task ran out of time): still pending.
     untried: list[int] = field(default_factory=list)
+    # Pending rows another transaction held (skipped): looked at again later,
+    # in case their holder dies before it commits.
+    busy: list[int] = field(default_factory=list)
 
 
 def deliver_batch(notification_ids: Sequence[int], mailer: BaseEmailBackend) -> BatchResult:
@@ -113,6 +116,15 @@ def deliver_batch(notification_ids: Sequence[int], mailer: BaseEmailBackend) -> 
             .filter(pk__in=list(notification_ids), status=NotificationStatus.PENDING)
             .order_by("id")
         )
+        skipped = set(notification_ids) - {row.pk for row in rows}
+        if skipped:
+            # Only when something was skipped: which of those are still pending
+            # (held by another worker) rather than done.
+            result.busy = sorted(
+                Notification.objects.filter(
+                    pk__in=skipped, status=NotificationStatus.PENDING
+                ).values_list("id", flat=True)
+            )
         if not rows:
             return result
         sent: list[Notification] = []
@@ -195,11 +207,19 @@ def send_notification(self: Task[..., str | None], *, notification_id: int) -> s
     """Deliver one notification; retried with exponential backoff."""
     result = deliver_batch([notification_id], mailers.default)
     outcome = result.outcomes.get(notification_id)
-    if outcome == "retry" and not self.request.is_eager:
+    if self.request.is_eager:
         # In-process (eager) runs leave the row pending for the sweep instead
         # of blocking the request that triggered them.
+        return outcome
+    if outcome == "retry":
         [(delay, _ids)] = result.retry_in.items()
         raise self.retry(countdown=delay)
+    if result.busy:
+        # Another worker holds the row. Unlike a plain FOR UPDATE we do not
+        # wait for it; look again after the first backoff step, in case that
+        # worker dies before it commits (it is then usually this very task,
+        # redelivered).
+        raise self.retry(countdown=retry_delay(1))
     return outcome
 
 
@@ -211,7 +231,9 @@ def send_notification_batch(
 
     Rows that failed temporarily are queued again as a batch after the same
     exponential backoff as a single message (30 s, 60 s, …), not left to the
-    minute sweep; rows the time limit left untried are queued again at once.
+    minute sweep; rows the time limit left untried are queued again at once;
+    pending rows another worker held are looked at again after the first step
+    of the backoff (they are usually sent by then, and skipped).
     """
     result = deliver_batch(notification_ids, mailers.default)
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
@@ -231,6 +253,10 @@ def _queue_again(result: BatchResult) -> None:
             send_notification_batch.apply_async(kwargs={"notification_ids": ids}, countdown=delay)
         if result.untried:
             send_notification_batch.apply_async(kwargs={"notification_ids": result.untried})
+        if result.busy:
+            send_notification_batch.apply_async(
+                kwargs={"notification_ids": result.busy}, countdown=retry_delay(1)
+            )
     except Exception as exc:
         logger.warning("Could not queue the batch's retries (%s); the sweep will.", exc)
 

@@ -165,6 +165,9 @@ def test_two_concurrent_batches_over_overlapping_ids_send_each_row_once(smtp_ser
     assert first_is_sending.is_set()
     assert results["first"].outcomes == {pk: "sent" for pk in ids[:30]}
     assert results["second"].outcomes == {pk: "sent" for pk in ids[30:]}
+    # What it skipped was pending and held: its task looks at those again later.
+    assert results["second"].busy == ids[10:30]
+    assert results["first"].busy == []
     assert finished["second"] < finished["first"]  # it did not wait for the first's locks
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(r.email for r in rows)
     assert set(Notification.objects.values_list("status", "attempts")) == {("sent", 1)}

@@ -118,6 +118,49 @@ def test_temporary_smtp_error_is_retried_by_the_worker(live_worker):
     assert len(live_worker.messages) == 1
 
 
+def test_failed_batch_is_retried_after_the_backoff_by_the_worker(live_worker):
+    """451 for every message of a batch; the batch comes back after the backoff (1 s here).
+
+    Not after the minute sweep: no beat runs in this test, so only the
+    batch's own retry can deliver the rows.
+    """
+    from django.db import transaction
+
+    from portal.notifications import notification_message_id, notifications_create_many
+
+    live_worker.fail_next = ["451 4.3.0 Try again later"] * 3
+    with transaction.atomic():
+        rows = notifications_create_many(
+            [
+                {
+                    "kind": "application_submitted",
+                    "event_key": "batch-retry",
+                    "email": f"u{i}@example.kz",
+                    "language": "en",
+                    "context": {"program": "P", "startup": "S", "actor": "A", "path": "/"},
+                }
+                for i in range(3)
+            ]
+        )
+    ids = [row.pk for row in rows]
+    assert _wait_for(
+        lambda: Notification.objects.filter(pk__in=ids, attempts=1, status="pending").count() == 3
+    )
+    failed_at = time.monotonic()
+    assert live_worker.fail_next == []  # the whole first attempt was refused
+    assert _wait_for(lambda: Notification.objects.filter(pk__in=ids, status="sent").count() == 3)
+    waited = time.monotonic() - failed_at
+    assert 0.5 < waited < 15  # the backoff (1 s), far from the sweep's minute
+    assert sorted(Notification.objects.filter(pk__in=ids).values_list("attempts", flat=True)) == [
+        2,
+        2,
+        2,
+    ]
+    time.sleep(0.5)  # a duplicate, if there were one, would arrive now
+    delivered = {m["To"]: m["Message-ID"] for m in live_worker.messages}
+    assert delivered == {row.email: notification_message_id(row) for row in rows}
+
+
 def test_worker_killed_while_sending_does_not_lose_the_notification(
     settings, broker_url, smtp_server, tmp_path
 ):
