@@ -17,7 +17,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: audit install install-dev run test lint format worker beat messages migrate lock screenshots
+.PHONY: bench audit install install-dev run test lint format worker beat messages migrate lock screenshots
 
 # The virtual environment itself, recreated when its Python is too old.
 $(PY):
@@ -57,6 +57,10 @@ test:
 	@$(or $(PYTHON),python3) -m tests.dbchoice
 	@$(MAKE) --no-print-directory install-dev
 	DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest $(PYTEST_ARGS)
+
+# Every benchmark, each in its own PostgreSQL database; writes bench/RESULTS.md.
+bench: install-dev
+	$(PY) -m bench $(BENCH)
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
 screenshots:
