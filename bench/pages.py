@@ -267,13 +267,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def profile(path: str, requests: int, ids: dict) -> None:
+def profile(path: str, requests: int, ids: dict, sort: str = "cumulative") -> None:
     import cProfile
     import pstats
 
     from django.test import Client
 
     founder_paths = ("/dashboard/", "/applications/", "/startups/")
+    path = path.format(**ids)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
     if path.startswith(founder_paths):
         name, value = session_cookie(ids["founder"]).split("=", 1)
@@ -288,7 +289,7 @@ def profile(path: str, requests: int, ids: dict) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"{path}: {requests / elapsed:.0f} requests/s in-process (under the profiler)")
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(sort)
     stats.print_stats(40)
 
 
@@ -332,6 +333,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
     args = parser.parse_args()
 
     _setup_django()
@@ -342,7 +344,7 @@ def main() -> None:
     cache.clear()  # the bench's own Redis database: nothing cached from an earlier run
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.profile:
-        profile(args.profile, args.requests, ids)
+        profile(args.profile, args.requests, ids, args.sort)
         return
     about = machine()
     cookie = session_cookie(ids["founder"])

@@ -23,8 +23,10 @@ def startup_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Startup]:
         if isinstance(user, User)
         else []
     )
+    # The lists that show them need the name and the link only.
     return (
         Startup.objects.filter(pk__in=mine)
+        .only("id", "name")
         .annotate(member_count=Count("memberships"))
         .order_by("name", "id")
     )
@@ -35,7 +37,20 @@ def startup_get_for_user(*, user: User | AnonymousUser, pk: int) -> Startup:
 
 
 def startup_team(*, startup: Startup) -> QuerySet[Membership]:
-    return startup.memberships.select_related("user").order_by("-role", "joined_at")
+    return (
+        startup.memberships.select_related("user")
+        .only("id", "startup_id", "user_id", "role", "joined_at", "user__full_name", "user__email")
+        .order_by("-role", "joined_at")
+    )
+
+
+def application_list_for_startup(*, startup: Startup) -> QuerySet[Application]:
+    """The startup's applications as its page lists them (program, status, link)."""
+    return (
+        startup.applications.select_related("program")
+        .only("id", "status", "startup_id", "program_id", "updated_at", "program__name")
+        .order_by("-updated_at", "id")
+    )
 
 
 def team_recipients(*, startup: Startup) -> list[User]:
@@ -59,11 +74,37 @@ def _history() -> Prefetch:
     )
 
 
+def _history_summary() -> Prefetch:
+    """The history as a list shows it (status, time, note, who), without the rest of each row."""
+    return Prefetch(
+        "status_changes",
+        queryset=ApplicationStatusChange.objects.select_related("actor")
+        .only("id", "application_id", "to_status", "at", "note", "actor__full_name", "actor__email")
+        .order_by("at", "id"),
+    )
+
+
 def application_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Application]:
+    """The team's applications as the dashboard lists them: no answers, no pitch deck."""
     return (
         Application.objects.for_team_member(user)
         .select_related("program", "startup")
-        .prefetch_related(_history())
+        .only(
+            "id",
+            "status",
+            "program_id",
+            "startup_id",
+            "requested_amount",
+            "updated_at",
+            "program__name",
+            "program__slug",
+            "program__currency",
+            "program__status",
+            "program__opens_at",
+            "program__closes_at",
+            "startup__name",
+        )
+        .prefetch_related(_history_summary())
         .order_by("-updated_at", "id")
     )
 

@@ -50,7 +50,7 @@ def startup_detail(request, pk: int):
             ).order_by("-created_at")
             if is_owner
             else [],
-            "applications": startup.applications.select_related("program").order_by("-updated_at"),
+            "applications": selectors.application_list_for_startup(startup=startup),
             "is_owner": is_owner,
             "invite_form": InvitationForm(),
         },
