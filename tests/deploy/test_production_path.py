@@ -50,6 +50,9 @@ def production(tmp_path_factory):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        # Module fixtures run before the autouse marker check (tests/conftest.py).
+        pytest.skip("needs PostgreSQL (set DATABASE_URL or start a server on 127.0.0.1:5432)")
     name = f"portal_prod_{os.getpid()}"
     admin_dsn = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']}"
     with psycopg.connect(admin_dsn + " dbname=postgres", autocommit=True) as conn:

@@ -75,7 +75,7 @@ def rows_insert(
     # The connection itself: the `connection` proxy costs a lookup per use.
     connection = connections[DEFAULT_DB_ALIAS]
     if not _is_postgresql():
-        model._default_manager.bulk_create(objs, batch_size=500)
+        _bulk_create_keeping_stamps(model, objs)
         return
     for obj in objs:
         # Foreign keys to objects inserted just before: copy their new keys.
@@ -95,6 +95,28 @@ def rows_insert(
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _bulk_create_keeping_stamps(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """`bulk_create`, then the timestamps the builders set put back (a submission
+    twenty days ago): like `save()`, `bulk_create` stamps every auto_now and
+    auto_now_add field with the present, where COPY keeps the builder's value."""
+    stamped = [
+        f
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    given = [[getattr(obj, f.attname) for f in stamped] for obj in objs]
+    model._default_manager.bulk_create(objs, batch_size=500)
+    restamped = []
+    for obj, values in zip(objs, given, strict=True):
+        kept = [(f, value) for f, value in zip(stamped, values, strict=True) if value is not None]
+        for f, value in kept:
+            setattr(obj, f.attname, value)
+        if kept:
+            restamped.append(obj)
+    if restamped:
+        model._default_manager.bulk_update(restamped, [f.name for f in stamped], batch_size=500)
 
 
 def tables_analyze(models_: Sequence[type[models.Model]]) -> None:
