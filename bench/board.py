@@ -428,8 +428,9 @@ def machine() -> str:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0].split()[0]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"{datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+        f"{now}, {os.cpu_count()} cores, "
         f"{int(memory) / 1024 / 1024:.1f} GB memory, PostgreSQL {pg}, "
         f"Python {platform.python_version()}; load average before: {load}"
     )

@@ -2,6 +2,7 @@
 the applications too close to call, all from the kept scores
 (`programs.models.ApplicationScore`, see `programs.ranking`)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -21,14 +22,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, RowNumber
 
-from programs.ranking import rank_order, ranked_applications, ranking
-from startups.models import Program
+from programs.models import ApplicationScore
+from programs.ranking import rank_order, ranked_applications
+from startups.enums import ApplicationStatus, Country, Region, Sector
+from startups.models import Application, Program
 
 BOARD_SORTS: dict[str, list[str | OrderBy]] = {
     "rank": ["rank"],
     "score": ["rank"],
     "requested": [F("requested_amount").asc(nulls_last=True), "rank"],
-    "name": ["startup__name", "rank"],
+    "name": ["application__startup__name", "rank"],
     "reviews": ["reviews", "rank"],
     "spread": [F("spread").desc(nulls_last=True), "rank"],
 }
@@ -55,15 +58,9 @@ class BoardCutoff:
 def board_cutoff(*, program: Program, normalised: bool) -> BoardCutoff:
     """Two short index ranges: the row at place `cap`, and the first row whose
     running total of requested amounts passes the budget."""
-    from programs.models import ApplicationScore
-
     score = "norm_score" if normalised else "raw_score"
     rows = ApplicationScore.objects.filter(program=program, ranked=True)
-    order = [
-        F(score).desc(nulls_last=True),
-        F("requested_amount").asc(nulls_last=True),
-        F("application_id").asc(),
-    ]
+    order = score_order(normalised)
     cap = program.selection_cap
     at_cap = rows.order_by(*order).values_list(score, flat=True)[cap - 1 : cap] if cap else []
     cut = next(iter(at_cap), None)
@@ -77,7 +74,9 @@ def board_cutoff(*, program: Program, normalised: bool) -> BoardCutoff:
             ),
         )
         .filter(running__gt=program.total_budget)
-        .order_by("place")
+        # In the index's order (the same as the place's), so the scan stops at
+        # the first row past the budget instead of sorting every place.
+        .order_by(*order)
         .values_list("place", flat=True)[:1]
     )
     return BoardCutoff(cap_place=cap, score=cut, ties=ties, budget_place=next(iter(passing), None))
@@ -136,8 +135,6 @@ def selection_board_count(
     cutoff: BoardCutoff | None = None,
 ) -> int:
     """The board's row count from the score table, without ranking (for the paginator)."""
-    from programs.models import ApplicationScore
-
     rows = _board_filters(
         ApplicationScore.objects.filter(program=program, ranked=True),
         program,
@@ -169,18 +166,34 @@ def selection_board_rows(
     flag: str = "",
     sort: str = "rank",
     cutoff: BoardCutoff | None = None,
-) -> QuerySet:
-    """The board's ranked applications, filtered and sorted, each with its flags.
+) -> QuerySet[ApplicationScore]:
+    """The board's rows on the score table, filtered and sorted, each with its place
+    (`rank`), running total of requested amounts and flags; the page's
+    applications are loaded by `board_page_applications`.
 
     `not_enough`: fewer submitted reviews than the program asks for;
     `disagreement`: the reviewers' spread is above the program's threshold;
     `too_close`: too close to call at the cut-off (see TOO_CLOSE_Z);
     `tie`: the same score as the row at place `cap`, shared by several.
     All computed in SQL from the kept scores, so the filter and the row agree.
+
+    The window functions run over the narrow score table alone (in the score
+    index's order), not over application and startup rows joined to it: in
+    rank order a page is an index range they stop early on; in another order
+    they read the program's index once and the database keeps the top rows.
     """
     cutoff = cutoff or board_cutoff(program=program, normalised=normalised)
+    score, se = ("norm_score", "norm_se") if normalised else ("raw_score", "raw_se")
+    order = score_order(normalised)
     tie = Q(score=cutoff.score) if cutoff.score is not None and cutoff.ties > 1 else Q(pk__in=[])
-    rows = ranking(program, normalised=normalised).annotate(
+    rows = ApplicationScore.objects.filter(program=program, ranked=True).annotate(
+        score=F(score),
+        score_se=F(se),
+        rank=Window(RowNumber(), order_by=order),
+        running_requested=Window(
+            Sum("requested_amount", output_field=DecimalField(max_digits=18, decimal_places=2)),
+            order_by=order,
+        ),
         not_enough=Case(
             When(reviews__lt=program.reviews_per_application, then=Value(True)),
             default=Value(False),
@@ -198,11 +211,94 @@ def selection_board_rows(
         ),
         tie=Case(When(tie, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
-    rows = _board_filters(rows, program, "", sector=sector, region=region, status=status)
+    rows = _board_filters(
+        rows, program, "application__", sector=sector, region=region, status=status
+    )
     if flag == "not_enough":
         rows = rows.filter(reviews__lt=program.reviews_per_application)
     elif flag == "disagreement":
         rows = rows.filter(spread__gt=float(program.disagreement_threshold))
     elif flag == "too_close":
         rows = rows.filter(_too_close(cutoff.score, TOO_CLOSE_Z))
-    return rows.order_by(*BOARD_SORTS.get(sort or "rank", BOARD_SORTS["rank"]))
+    return rows.order_by(*board_order(sort, normalised=normalised))
+
+
+def score_order(normalised: bool) -> list[OrderBy]:
+    """The ranking's order on the score table: the score index's order
+    (`score_board_normalised` / `score_board_raw`), as `ranking.rank_order`."""
+    return [
+        F("norm_score" if normalised else "raw_score").desc(nulls_last=True),
+        F("requested_amount").asc(nulls_last=True),
+        F("application_id").asc(),
+    ]
+
+
+def board_order(sort: str, *, normalised: bool) -> list[str | OrderBy]:
+    """The board's ORDER BY for `sort`, with "rank" spelled as the ranking's own
+    order, so that page 1 in rank order is an index range, not a sort of every
+    row by its place."""
+    order: list[str | OrderBy] = []
+    for key in BOARD_SORTS.get(sort or "rank", BOARD_SORTS["rank"]):
+        order.extend(score_order(normalised) if key == "rank" else [key])
+    return order
+
+
+# What the board shows of an application and its startup.
+BOARD_ROW_FIELDS = (
+    "id",
+    "status",
+    "requested_amount",
+    "startup__id",
+    "startup__name",
+    "startup__sector",
+    "startup__region",
+    "startup__country",
+)
+BOARD_ROW_FIGURES = (
+    "raw_score",
+    "norm_score",
+    "reviews",
+    "spread",
+    "score",
+    "score_se",
+    "rank",
+    "running_requested",
+    "not_enough",
+    "disagreement",
+    "too_close",
+    "tie",
+)
+
+
+def board_page_applications(rows: Iterable[ApplicationScore]) -> list[Application]:
+    """One page of `selection_board_rows` as its applications (startup loaded, one
+    query by primary key), each carrying its row's figures and flags as attributes,
+    and the labels of its sector, region, country and status."""
+    rows = list(rows)
+    # Labels looked up once per page: `get_FOO_display` hashes every choice's
+    # lazy label on each call (a translation lookup per choice, per row).
+    labels = {
+        "sector_label": ("sector", dict(Sector.choices)),
+        "region_label": ("region", dict(Region.choices)),
+        "country_label": ("country", dict(Country.choices)),
+    }
+    statuses = dict(ApplicationStatus.choices)
+    applications = (
+        Application.objects.select_related("startup")
+        .only(*BOARD_ROW_FIELDS)
+        .order_by()
+        .in_bulk([row.pk for row in rows])
+    )
+    page = []
+    for row in rows:
+        application = applications.get(row.pk)
+        if application is None:  # deleted between the two reads
+            continue
+        for name in BOARD_ROW_FIGURES:
+            setattr(application, name, getattr(row, name))
+        for name, (field, choices) in labels.items():
+            value = getattr(application.startup, field)
+            setattr(application, name, choices.get(value, value))
+        application.status_label = statuses.get(application.status, application.status)
+        page.append(application)
+    return page

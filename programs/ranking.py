@@ -219,6 +219,33 @@ def ranking(program: Program, *, normalised: bool | None = None) -> QuerySet[Ran
     )
 
 
+# Every field of a row of the ranking, as `ranking_rows` gives them.
+RANKING_FIELDS = (
+    "pk",
+    "status",
+    "requested_amount",
+    "startup__name",
+    "startup__sector",
+    "startup__region",
+    "startup__country",
+    "raw_score",
+    "norm_score",
+    "reviews",
+    "spread",
+    "score",
+    "score_se",
+    "rank",
+    "running_requested",
+)
+
+
+def ranking_rows(program: Program, *, normalised: bool | None = None) -> QuerySet:
+    """`ranking()` as plain rows (dicts of RANKING_FIELDS), best first: for readers of
+    the whole ranking (exports, `rank_applications`), which need its figures, not
+    20,000 model instances (an application and its startup per row, every column)."""
+    return ranking(program, normalised=normalised).values(*RANKING_FIELDS)
+
+
 def selection_totals(program: Program) -> tuple[int, Decimal]:
     """How many are selected and the sum of their requested amounts.
 

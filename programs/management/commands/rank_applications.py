@@ -5,7 +5,7 @@ import csv as csv_module
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.validators import spreadsheet_text
-from programs.ranking import ranking
+from programs.ranking import ranking_rows
 from startups.models import Program
 
 COLUMNS = [
@@ -46,21 +46,21 @@ class Command(BaseCommand):
             raise CommandError(f"No program with the slug {slug!r}. Known: {known or 'none'}.")
         rows = [
             [
-                row.rank,
-                row.pk,
-                row.startup.name,
-                row.startup.sector,
-                row.startup.region or row.startup.country,
-                _fmt(row.raw_score),
-                _fmt(row.norm_score),
-                row.reviews,
-                _fmt(row.spread),
-                _fmt(row.requested_amount, 2),
+                row["rank"],
+                row["pk"],
+                row["startup__name"],
+                row["startup__sector"],
+                row["startup__region"] or row["startup__country"],
+                _fmt(row["raw_score"]),
+                _fmt(row["norm_score"]),
+                row["reviews"],
+                _fmt(row["spread"]),
+                _fmt(row["requested_amount"], 2),
                 program.currency,
-                _fmt(row.running_requested, 2),
-                row.status,
+                _fmt(row["running_requested"], 2),
+                row["status"],
             ]
-            for row in ranking(program, normalised=normalised).iterator(chunk_size=2000)
+            for row in ranking_rows(program, normalised=normalised).iterator(chunk_size=2000)
         ]
         if csv:
             self._write_csv(rows)
