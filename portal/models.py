@@ -125,6 +125,7 @@ class NotificationKind(models.TextChoices):
     CALL_CLOSING_7D = "call_closing_7d", _("Call closing in 7 days")
     CALL_CLOSING_1D = "call_closing_1d", _("Call closing in 1 day")
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
+    REVIEWS_ASSIGNED = "reviews_assigned", _("New applications to review (one per run)")
     REVIEW_DUE = "review_due", _("Review due in 3 days")
     REVIEW_OVERDUE = "review_overdue", _("Review overdue")
     DECISION_SELECTED = "decision_selected", _("Decision: selected")

@@ -26,7 +26,8 @@ from programs.optimiser import Objective
 from programs.ranking import RANKED_STATES
 from programs.reports import ReportScope
 from programs.roles import REVIEWERS
-from programs.services.assignment import REVIEWABLE, conflict_reason_for
+from programs.services.assignment import REVIEWABLE
+from programs.services.conflicts import conflict_reason_for
 from startups.enums import ApplicationStatus, Country, Region, Sector
 from startups.models import Application, Program, Startup
 

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import rules
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -18,13 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
 from portal.models import NotificationKind, User
-from portal.notifications import notification_create_for_users
+from portal.notifications import notifications_create_many
 from portal.transitions import transition
 from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from programs.rules import MANAGE_PROGRAMS
 from programs.scoring import scores_refresh
 from programs.states import REVIEW_MACHINE
 from startups.models import Program
+
+# A reminder names this many of the reviewer's open reviews, then says how many more.
+REMINDER_NAMES = 10
 
 # Asked of the reviewer for their own assignment (`programs/rules.py`).
 REVIEW = "programs.review_assignment"
@@ -182,23 +186,44 @@ def reviewers_remind_overdue(*, program: Program, actor: User) -> int:
 def reviewers_remind(
     *, program: Program, kind: str, event_key: str, reviewers: Iterable[tuple[User, int]]
 ) -> int:
-    """One reminder per (reviewer, open count); an event key already used sends nothing."""
+    """One reminder per reviewer and run, listing their open reviews; a used key sends nothing.
+
+    `reviewers` are (reviewer, open count) pairs; the e-mail names the first
+    `REMINDER_NAMES` startups still waiting for each and says how many more.
+    """
+    reviewers = list(reviewers)
+    waiting: dict[int, list[str]] = {}
+    for reviewer_id, startup in (
+        Assignment.objects.active()
+        .filter(program=program, reviewer__in=[reviewer for reviewer, _count in reviewers])
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .order_by("reviewer_id", "id")
+        .values_list("reviewer_id", "application__startup__name")
+    ):
+        waiting.setdefault(reviewer_id, []).append(startup)
+    deadline = program.review_deadline.isoformat() if program.review_deadline else ""
     with transaction.atomic():
-        created = []
-        for reviewer, count in reviewers:
-            created += notification_create_for_users(
-                kind=kind,
-                event_key=event_key,
-                users=[reviewer],
-                obj=program,
-                context={
-                    "program": program.name,
-                    "count": count,
-                    "deadline_at": program.review_deadline.isoformat()
-                    if program.review_deadline
-                    else "",
-                    "timezone": program.timezone,
-                    "path": "/admin/",
-                },
-            )
+        created = notifications_create_many(
+            [
+                {
+                    "kind": kind,
+                    "event_key": event_key,
+                    "email": reviewer.email,
+                    "language": reviewer.preferred_language,
+                    "recipient": reviewer,
+                    "obj": program,
+                    "context": {
+                        "recipient_name": reviewer.get_full_name(),
+                        "program": program.name,
+                        "count": count,
+                        "startups": waiting.get(reviewer.pk, [])[:REMINDER_NAMES],
+                        "more": max(0, count - REMINDER_NAMES),
+                        "deadline_at": deadline,
+                        "timezone": program.timezone,
+                        "path": reverse("admin:index"),
+                    },
+                }
+                for reviewer, count in reviewers
+            ]
+        )
     return len(created)

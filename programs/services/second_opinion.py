@@ -7,8 +7,8 @@ balanced, conflict-free planner as automatic assignment
 (`programs.reviewer_planner`), so the manager sees the extra load per reviewer
 and the number of reviews it adds before confirming. `second_opinion_assign`
 recomputes the plan under the program's row lock with the same seed (the same
-plan when nothing changed in between), writes it, notifies the reviewers on
-commit and records the seed, the band and N in the audit trail.
+plan when nothing changed in between), writes it, sends each reviewer one
+digest e-mail on commit and records the seed, the band and N in the audit trail.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from programs.rules import MANAGE_PROGRAMS
 from programs.services.assignment import (
     REVIEWABLE,
     AssignmentRefused,
-    _blocked_pairs,
-    _notify_assigned,
+    assignments_notify_digest,
     reviewers_pool,
 )
+from programs.services.conflicts import pairs_blocked
 from startups.models import Application, Program
 
 DEFAULT_REVIEWERS = 2
@@ -85,7 +85,7 @@ def second_opinion_plan(
         reviewers=[r.pk for r in pool],
         per_application=program.reviews_per_application,
         existing={pk: frozenset(existing.get(pk, ())) for pk in open_ids},
-        blocked=_blocked_pairs(program, pool, applications),
+        blocked=pairs_blocked(program=program, reviewers=pool, applications=applications),
         loads=loads,
         targets={pk: len(existing.get(pk, ())) + reviewers for pk in open_ids},
         seed=seed,
@@ -163,5 +163,9 @@ def second_opinion_assign(
                 "seed": seed,
             },
         )
-        _notify_assigned(created)
+        assignments_notify_digest(
+            program=program,
+            assignments=created,
+            reviewers={a.reviewer_id: a.reviewer for a in created},
+        )
     return created

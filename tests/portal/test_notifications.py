@@ -259,6 +259,7 @@ def test_every_kind_renders_in_every_language(kind, language):
             "inviter": "Aliya",
             "recipient_name": "Dana",
             "count": 2,
+            "startups": ["Qazaq Cold"],
             "submitted_at": "2026-03-01T13:00:00+00:00",
             "deadline_at": "2026-03-01T13:00:00+00:00",
             "expires_at": "2026-03-01T13:00:00+00:00",
@@ -282,6 +283,7 @@ def test_every_kind_renders_in_every_language(kind, language):
         NotificationKind.REVIEW_DUE,
         NotificationKind.REVIEW_OVERDUE,
         NotificationKind.REVIEWER_ASSIGNED,
+        NotificationKind.REVIEWS_ASSIGNED,
     ):
         # 13:00 UTC is 18:00 in Almaty; formatted for the reader's language.
         assert "18:00" in message.body or "6 p.m." in message.body
