@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
     OrderBy,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -56,15 +59,30 @@ class BoardCutoff:
 
 
 def board_cutoff(*, program: Program, normalised: bool) -> BoardCutoff:
-    """Two short index ranges: the row at place `cap`, and the first row whose
-    running total of requested amounts passes the budget."""
+    """Two short index ranges: the row at place `cap` (with how many share its
+    score), and the first row whose running total of requested amounts passes
+    the budget."""
     score = "norm_score" if normalised else "raw_score"
     rows = ApplicationScore.objects.filter(program=program, ranked=True)
     order = score_order(normalised)
     cap = program.selection_cap
-    at_cap = rows.order_by(*order).values_list(score, flat=True)[cap - 1 : cap] if cap else []
-    cut = next(iter(at_cap), None)
-    ties = rows.filter(**{score: cut}).count() if cut is not None else 0
+    # The row at the cap with the number of rows sharing its score, in one query.
+    sharing = (
+        rows.filter(**{score: OuterRef(score)})
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    at_cap = (
+        rows.order_by(*order)
+        .annotate(ties=Subquery(sharing))
+        .values_list(score, "ties")[cap - 1 : cap]
+        if cap
+        else []
+    )
+    cut, ties = next(iter(at_cap), (None, 0))
+    ties = (ties or 0) if cut is not None else 0
     passing = (
         rows.annotate(
             place=Window(RowNumber(), order_by=order),
