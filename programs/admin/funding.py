@@ -126,6 +126,8 @@ class AwardAdmin(ManagerOnlyAdmin):
         )
 
     def get_urls(self):
+        from programs.admin import jobs
+
         def view(function):
             return self.admin_site.admin_view(lambda request, **kw: function(self, request, **kw))
 
@@ -150,6 +152,18 @@ class AwardAdmin(ManagerOnlyAdmin):
                 "ledger/export/",
                 report("ledger_export_view"),
                 name="programs_award_ledger_export",
+            ),
+            # The same exports as background jobs: the file waits in private storage.
+            path("export/", view(jobs.export_start_view), name="programs_award_export_start"),
+            path(
+                "export/<int:job_id>/",
+                view(jobs.export_result_view),
+                name="programs_award_export_result",
+            ),
+            path(
+                "export/<int:job_id>/download/",
+                view(jobs.export_download_view),
+                name="programs_award_export_download",
             ),
         ] + super().get_urls()
 

@@ -6,10 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
+from portal.jobs import job_start
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
+from programs.jobs import ASSIGNMENT
 from programs.rules import MANAGE_PROGRAMS
-from programs.services.assignment import assignments_auto
 from programs.services.programs import program_change_status
 from startups.enums import ProgramStatus
 from startups.models import Criterion, Program
@@ -131,7 +132,7 @@ class ProgramAdmin(admin.ModelAdmin):
         self._change_status(request, queryset, ProgramStatus.CLOSED)
 
     def get_urls(self):
-        from programs.admin import second_opinion, selection, suggestion
+        from programs.admin import jobs, second_opinion, selection, suggestion
         from programs.admin.progress import program_progress_view
 
         def view(function):
@@ -164,24 +165,52 @@ class ProgramAdmin(admin.ModelAdmin):
                 view(selection.finalise_view),
                 name="startups_program_finalise",
             ),
+            path(
+                "<int:pk>/jobs/<int:job_id>/",
+                self.admin_site.admin_view(
+                    lambda request, pk, job_id: jobs.program_job_result_view(
+                        self, request, pk, job_id
+                    )
+                ),
+                name="startups_program_job_result",
+            ),
         ] + super().get_urls()
 
     @admin.action(description=_("Assign reviewers automatically (fills gaps only)"))
     def assign_automatically(self, request, queryset):
+        """A background job per program; one program: its progress page at once."""
+        from programs.admin.jobs import job_start_or_back
+
         if not request.user.has_perm(MANAGE_PROGRAMS):
             raise PermissionDenied
-        for program in queryset:
+        back = request.get_full_path()
+        programs = list(queryset)
+        if len(programs) == 1:
+            return job_start_or_back(
+                request, kind=ASSIGNMENT, target=programs[0].pk, params={}, back=back
+            )
+        for program in programs:
             try:
-                created = assignments_auto(program=program, actor=request.user)
+                job = job_start(kind=ASSIGNMENT, target=program.pk, actor=request.user, params={})
             except DomainError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                self.message_user(
+                    request,
+                    _("%(program)s: %(reason)s")
+                    % {"program": program.name, "reason": " ".join(error.messages)},
+                    messages.ERROR,
+                )
             else:
                 self.message_user(
                     request,
-                    _("%(program)s: %(n)d assignments made.")
-                    % {"program": program.name, "n": len(created)},
+                    format_html(
+                        '{}: <a href="{}">{}</a>',
+                        program.name,
+                        reverse("admin:job_progress", args=[job.pk]),
+                        _("assignment started"),
+                    ),
                     messages.SUCCESS,
                 )
+        return None
 
     @admin.display(description=_("reviewing"))
     def progress_link(self, obj):

@@ -11,13 +11,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DomainError
+from programs.admin.jobs import job_start_or_back
 from programs.admin.selection import _header, _program_for_manager
 from programs.forms import SecondOpinionForm
+from programs.jobs import SECOND_OPINION
 from programs.services.second_opinion import (
     DEFAULT_BAND,
     DEFAULT_REVIEWERS,
-    second_opinion_assign,
     second_opinion_plan,
 )
 
@@ -31,21 +31,18 @@ def second_opinion_view(model_admin: Any, request: HttpRequest, pk: int) -> Http
         if not form.is_valid() or not seed.isdigit():
             messages.error(request, _("Preview the plan again before confirming."))
             return redirect(here)
-        try:
-            created = second_opinion_assign(
-                program=program,
-                reviewers=form.cleaned_data["reviewers"],
-                band=form.cleaned_data["band"],
-                seed=int(seed),
-                actor=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(here)
-        messages.success(
-            request, _("Second opinion: %(n)d reviews assigned.") % {"n": len(created)}
+        # The assignment runs as a background job; the preview stays here.
+        return job_start_or_back(
+            request,
+            kind=SECOND_OPINION,
+            target=program.pk,
+            params={
+                "reviewers": form.cleaned_data["reviewers"],
+                "band": form.cleaned_data["band"],
+                "seed": int(seed),
+            },
+            back=here,
         )
-        return redirect(reverse("admin:startups_program_board", args=[program.pk]))
     form = SecondOpinionForm(
         request.GET if "reviewers" in request.GET else None,
         initial={"reviewers": DEFAULT_REVIEWERS, "band": DEFAULT_BAND},

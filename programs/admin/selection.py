@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from portal.exceptions import DomainError
 from portal.money import format_money
 from portal.validators import validate_multiline
 from programs.board import (
@@ -160,19 +159,17 @@ def finalise_view(model_admin, request, pk):
     if request.method != "POST":
         return redirect(reverse("admin:startups_program_board", args=[program.pk]))
     undecided = request.POST.get("undecided", S.REJECTED)
-    try:
-        summary = services.decisions_finalise(
-            program=program, actor=request.user, undecided=undecided
-        )
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _(
-                "Decisions finalised: %(selected)d selected, %(waitlisted)d waitlisted, "
-                "%(rejected)d not selected; %(emails)d e-mails queued."
-            )
-            % summary,
-        )
-    return redirect(reverse("admin:startups_program_board", args=[program.pk]))
+    if undecided not in (S.REJECTED, S.WAITLISTED):
+        messages.error(request, _("Undecided applications can only be rejected or waitlisted."))
+        return redirect(reverse("admin:startups_program_board", args=[program.pk]))
+    # Finalising moves and notifies every application: a background job.
+    from programs.admin.jobs import job_start_or_back
+    from programs.jobs import FINALISE
+
+    return job_start_or_back(
+        request,
+        kind=FINALISE,
+        target=program.pk,
+        params={"undecided": str(undecided)},
+        back=reverse("admin:startups_program_board", args=[program.pk]),
+    )

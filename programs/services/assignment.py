@@ -4,17 +4,14 @@ The conflict-of-interest rules are `programs.services.conflicts`. Keyword-only
 services that run in one transaction, lock what they must, write the audit
 trail and queue notifications with the event.
 
-E-mails: a hand assignment tells its reviewer at once about that one
-application (`reviewer_assigned`); an assignment run (automatic, the
-reassignment after a declared conflict, the second opinion) sends each
-reviewer one digest (`reviews_assigned`: how many, the first names, the
-link to their queue), never one e-mail per application.
+E-mails (`programs.services.assignment_mail`): a hand assignment tells its
+reviewer about that one application; an assignment run sends each reviewer
+one digest, never one e-mail per application.
 """
 
 import secrets
 
 from django.db import connections, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,8 +19,7 @@ from django.utils.translation import ngettext
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
 from portal.jobs import Progress
-from portal.models import NotificationKind, User
-from portal.notifications import notifications_create_many
+from portal.models import User
 from portal.transitions import transition
 from programs.models import (
     Assignment,
@@ -35,6 +31,7 @@ from programs.models import (
 from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 from programs.roles import REVIEWERS
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.assignment_mail import assignment_notify, assignments_notify_digest
 from programs.services.conflicts import conflict_reason_for, pairs_blocked
 from programs.services.programs import program_start_reviewing
 from programs.services.reviewing import REVIEW, ReviewRefused
@@ -44,9 +41,6 @@ from startups.models import Application, Program, Startup
 from startups.workflow import applications_transition
 
 REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
-
-# The digest lists this many startups by name; the count says how many in all.
-DIGEST_NAMES = 10
 
 
 class AssignmentRefused(DomainError):
@@ -70,78 +64,6 @@ def _start_review(applications: list[Application], actor: User | None) -> None:
             actor=actor,
             note=str(_("Reviewers assigned.")),
         )
-
-
-def assignments_notify_digest(
-    *, program: Program, assignments: list[Assignment], reviewers: dict[int, User]
-) -> int:
-    """One e-mail per reviewer for this run, listing their new applications; the rows written.
-
-    `assignments` come from one run (their `application.startup` loaded);
-    the run is named by its first assignment id, so the event key is new
-    for every run and the outbox's unique key keeps one row per reviewer.
-    """
-    if not assignments:
-        return 0
-    run = min(a.pk for a in assignments)
-    by_reviewer: dict[int, list[str]] = {}
-    for assignment in sorted(assignments, key=lambda a: a.pk):
-        by_reviewer.setdefault(assignment.reviewer_id, []).append(
-            assignment.application.startup.name
-        )
-    deadline = program.review_deadline.isoformat() if program.review_deadline else ""
-    path = reverse("admin:index")
-    created = notifications_create_many(
-        [
-            {
-                "kind": NotificationKind.REVIEWS_ASSIGNED,
-                "event_key": f"program:{program.pk}:assignment-run:{run}",
-                "email": reviewers[reviewer_id].email,
-                "language": reviewers[reviewer_id].preferred_language,
-                "recipient": reviewers[reviewer_id],
-                "obj": program,
-                "context": {
-                    "recipient_name": reviewers[reviewer_id].get_full_name(),
-                    "program": program.name,
-                    "count": len(names),
-                    "startups": names[:DIGEST_NAMES],
-                    "more": max(0, len(names) - DIGEST_NAMES),
-                    "deadline_at": deadline,
-                    "timezone": program.timezone,
-                    "path": path,
-                },
-            }
-            for reviewer_id, names in sorted(by_reviewer.items())
-        ]
-    )
-    return len(created)
-
-
-def _notify_assigned(assignments: list[Assignment]) -> None:
-    """One e-mail per assignment to its reviewer, queued together after commit (by hand)."""
-    notifications_create_many(
-        [
-            {
-                "kind": NotificationKind.REVIEWER_ASSIGNED,
-                "event_key": f"assignment:{assignment.pk}",
-                "email": assignment.reviewer.email,
-                "language": assignment.reviewer.preferred_language,
-                "recipient": assignment.reviewer,
-                "obj": assignment,
-                "context": {
-                    "recipient_name": assignment.reviewer.get_full_name(),
-                    "program": assignment.program.name,
-                    "startup": assignment.application.startup.name,
-                    "deadline_at": assignment.program.review_deadline.isoformat()
-                    if assignment.program.review_deadline
-                    else "",
-                    "timezone": assignment.program.timezone,
-                    "path": assignment.get_review_url(),
-                },
-            }
-            for assignment in assignments
-        ]
-    )
 
 
 def _assignments_insert(*, template: Assignment, pairs: list[tuple[int, int]]) -> list[Assignment]:
@@ -245,7 +167,7 @@ def assignment_create(*, application: Application, reviewer: User, actor: User) 
             obj=assignment,
             after={"application": application.pk, "reviewer": reviewer.email},
         )
-        _notify_assigned([assignment])
+        assignment_notify(assignment=assignment)
     return assignment
 
 

@@ -27,12 +27,8 @@ from programs.board import TOO_CLOSE_Z, applications_too_close_to_call
 from programs.models import Assignment
 from programs.reviewer_planner import NotEnoughReviewers, ReviewerPlanProblem, plan_reviewers
 from programs.rules import MANAGE_PROGRAMS
-from programs.services.assignment import (
-    REVIEWABLE,
-    AssignmentRefused,
-    assignments_notify_digest,
-    reviewers_pool,
-)
+from programs.services.assignment import REVIEWABLE, AssignmentRefused, reviewers_pool
+from programs.services.assignment_mail import assignments_notify_digest
 from programs.services.conflicts import pairs_blocked
 from startups.models import Application, Program
 

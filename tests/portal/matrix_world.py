@@ -221,6 +221,8 @@ def build_world() -> World:
     )
     w.objects["authenticator"] = _authenticator(u["manager"])
     w.objects["job"] = _suggestion_job(program, u["manager"])
+    w.objects["assignment_job"] = _assignment_job(program, u["manager"])
+    w.objects["export_job"] = _export_job(u["manager"])
     w.forbidden = _forbidden(w, other)
     return w
 
@@ -237,6 +239,44 @@ def _suggestion_job(program, user):
         progress=100,
         result=empty,
     )
+
+
+def _assignment_job(program, user):
+    from portal.models import Job, JobStatus
+
+    return Job.objects.create(
+        kind="programs.assignment",
+        target=str(program.pk),
+        started_by=user,
+        status=JobStatus.DONE,
+        progress=100,
+        result={"summary": "2 assignments made.", "assignments": 2},
+    )
+
+
+def _export_job(user):
+    """A finished ledger export, its file in the world's private storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from portal.models import Job, JobStatus
+
+    job = Job.objects.create(
+        kind="programs.export",
+        target="ledger:csv:all::",
+        started_by=user,
+        status=JobStatus.DONE,
+        progress=100,
+    )
+    stored = default_storage.save(f"exports/job-{job.pk}/ledger.csv", ContentFile(b"a,b\n1,2\n"))
+    job.result = {
+        "summary": "The file is ready.",
+        "file": stored,
+        "filename": "ledger.csv",
+        "content_type": "text/csv; charset=utf-8",
+    }
+    job.save(update_fields=["result"])
+    return job
 
 
 def _authenticator(user):

@@ -248,6 +248,12 @@ EXPECTED = {
     "admin:programs_award_report_export": managers(),
     "admin:programs_award_ledger_export": managers(),
     "admin:programs_disbursement_reverse": managers(),
+    # Background jobs of the programs app: the result of an assignment run, and
+    # the funding exports (started by POST; the file is a manager's download).
+    "admin:startups_program_job_result": managers(),
+    "admin:programs_award_export_start": managers(405),  # POST only
+    "admin:programs_award_export_result": managers(),
+    "admin:programs_award_export_download": managers(),
     # The review page: the assigned reviewer and managers.
     "admin:programs_assignment_review": A(404, 200, reviewer_a=200),
     # POST only, and only by the assigned reviewer.
@@ -285,6 +291,12 @@ ADMIN_OBJECTS = {
     "programs/review": "review_other",
     "programs/conflictofinterest": "conflict",
 }
+# What `job_id` means where it is not the suggestion's job.
+JOB_OBJECTS = {
+    "admin:startups_program_job_result": "assignment_job",
+    "admin:programs_award_export_result": "export_job",
+    "admin:programs_award_export_download": "export_job",
+}
 # What `pk` means in each named route that has one.
 PK_OBJECTS = {
     "admin:programs_award_schedule": "award",
@@ -295,6 +307,7 @@ PK_OBJECTS = {
     "admin:startups_program_suggest_result": "program",
     "admin:startups_program_second_opinion": "program",
     "admin:startups_program_finalise": "program",
+    "admin:startups_program_job_result": "program",
     "admin:programs_assignment_review": "assignment_a",
     "admin:programs_assignment_conflict": "assignment_a",
     "admin:programs_assignment_pitch_deck": "assignment_a",
@@ -336,7 +349,7 @@ def url_for(key: str, world) -> str:
                 "membership_pk": world.membership_cofounder.pk,
                 "token": world.invitation.token,
                 "slug": world.program.slug,
-                "job_id": world.objects["job"].pk,
+                "job_id": world.objects[JOB_OBJECTS.get(key, "job")].pk,
                 "id": world.users["founder_a"].pk,
                 "app_label": "programs",
                 "key": "no-such-key",

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from portal.models import Job
 from programs.reports import ReportScope, funding_report
 from programs.services import assignment as assigning
 from programs.services import funding, reviewing, selection
@@ -182,7 +183,14 @@ def test_finalise_through_the_board(client, django_capture_on_commit_callbacks):
     client.post(_board(program), {"decision": "selected", "ids": [apps[-1].pk]})
     url = reverse("admin:startups_program_finalise", args=[program.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"undecided": "waitlisted"}, follow=True)
+        started = client.post(url, {"undecided": "waitlisted"})
+    # Finalising is a background job: the progress page, then its result.
+    job = Job.objects.get(kind="programs.finalise", target=str(program.pk))
+    assert started["Location"] == reverse("admin:job_progress", args=[job.pk])
+    response = client.get(started["Location"], follow=True)
+    assert response.redirect_chain == [
+        (reverse("admin:startups_program_job_result", args=[program.pk, job.pk]), 302)
+    ]
     assert "Decisions finalised: 1 selected, 2 waitlisted, 0 not selected" in response.text
     program.refresh_from_db()
     assert program.status == "decided"

@@ -197,14 +197,18 @@ def test_manager_reads_any_review_but_cannot_write_it(client, setup):
     assert _post_review(client, setup["a_carol"], [3, 3], submit=True).status_code == 404
 
 
-def test_manager_assigns_automatically_from_program_admin(client, setup):
+def test_manager_assigns_automatically_from_program_admin(
+    client, setup, django_capture_on_commit_callbacks
+):
     late = submitted_application(setup["program"])
     client.force_login(setup["boss"])
-    response = client.post(
-        reverse("admin:startups_program_changelist"),
-        {"action": "assign_automatically", "_selected_action": [setup["program"].pk]},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            reverse("admin:startups_program_changelist"),
+            {"action": "assign_automatically", "_selected_action": [setup["program"].pk]},
+        )
+    # A background job: its progress page opens the result when it is done.
+    response = client.get(started["Location"], follow=True)
     assert "2 assignments made" in response.text
     assert late.assignments.filter(status="active").count() == 2
 
