@@ -246,6 +246,19 @@ def _event_reviewer_assigned():
     return "reviewer_assigned", [expert.email]
 
 
+def _event_reviews_assigned():
+    """An automatic run: two reviewers, one digest each for three applications."""
+    from programs.services.assignment import assignments_auto
+    from tests.factories import manager, reviewer, submitted_application
+
+    experts = [reviewer(), reviewer()]
+    program = ProgramFactory(reviews_per_application=2)
+    for _ in range(3):
+        submitted_application(program)
+    assignments_auto(program=program, actor=manager(), seed=1)
+    return "reviews_assigned", [expert.email for expert in experts]
+
+
 def _event_call_closing():
     from programs.tasks import remind_calls_closing
 
@@ -297,6 +310,7 @@ def _event_decision():
     [
         _event_invitation,
         _event_reviewer_assigned,
+        _event_reviews_assigned,
         _event_call_closing,
         _event_review_overdue,
         _event_decision,
