@@ -1,6 +1,6 @@
 """The selection board at 10,000 applications against a bare Django view, under gunicorn.
 
-    .venv/bin/python -m bench.board [--count 10000] [--reviewers 100] [--seconds 8]
+    .venv/bin/python -m bench.board [--count 10000] [--reviewers 100] [--seconds 4] [--rounds 3]
                                     [--concurrency 4] [--workers 2] [--rebuild] [--write]
     .venv/bin/python -m bench.board --profile "?sort=name" [--requests 100]
 
@@ -40,6 +40,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -364,7 +365,9 @@ def _wait_until_up(port: int, process: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def serve_and_measure(ids: dict, args: argparse.Namespace) -> list[tuple[str, str, float, float]]:
+def serve_and_measure(
+    ids: dict, args: argparse.Namespace
+) -> list[tuple[str, str, float, float, float]]:
     from django.db import connections
 
     cookie = session_cookie(ids["manager"])
@@ -385,20 +388,37 @@ def serve_and_measure(ids: dict, args: argparse.Namespace) -> list[tuple[str, st
         cwd=ROOT,
         env={**os.environ},
     )
-    rows = []
+    rounds: list[dict[str, tuple[float, float, float]]] = []
     try:
         _wait_until_up(port, server)
-        floor = 0.0
-        for label, path in targets:
-            rate = measure(port, path, cookie, args.seconds, args.concurrency)
-            floor = floor or rate
-            load = os.getloadavg()[0]
-            rows.append((label, path, rate, rate / floor, load))
-            print(f"{label:<28} {rate:8.1f}/s  {rate / floor:5.2f}×  (load {load:.2f})")
+        for number in range(args.rounds):
+            # The floor again in each round: the machine's load changes between
+            # rounds, and a ratio compares pages measured close together.
+            measured: dict[str, tuple[float, float, float]] = {}
+            floor = 0.0
+            for label, path in targets:
+                rate = measure(port, path, cookie, args.seconds, args.concurrency)
+                floor = floor or rate
+                load = os.getloadavg()[0]
+                measured[label] = (rate, rate / floor, load)
+                print(
+                    f"round {number + 1} {label:<32} {rate:8.1f}/s  {rate / floor:5.3f}×  "
+                    f"(load {load:.2f})"
+                )
+            rounds.append(measured)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return rows
+    return [
+        (
+            label,
+            path,
+            statistics.median(r[label][0] for r in rounds),
+            statistics.median(r[label][1] for r in rounds),
+            statistics.median(r[label][2] for r in rounds),
+        )
+        for label, path in targets
+    ]
 
 
 def profile(ids: dict, query: str, requests: int) -> None:
@@ -472,7 +492,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--reviewers", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true")
@@ -512,8 +533,10 @@ def main() -> None:
         f"Board page 1 at {args.count:,} applications × 3 submitted reviews "
         f"({args.reviewers} reviewers): {about}. gunicorn {args.workers} sync workers, "
         f"`bench.settings` (DEBUG off), {args.concurrency} connections from {client} on the "
-        f"same machine, {args.seconds:.0f} s per page, a program manager's session "
-        "for every page, the bare view included."
+        f"same machine, {args.seconds:.0f} s per page in each of {args.rounds} rounds, the bare "
+        "view measured again in each round; medians of the rounds (requests/s, the ratio "
+        "within each round, the load); a program manager's session for every page, the "
+        "bare view included."
     )
     table = "\n".join(lines)
     print(header)
