@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from portal.models import Job
 from programs.models import Assignment, Review, ReviewStatus
 from programs.services import assignment as assigning
 from programs.services import reviewing
@@ -333,12 +334,22 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
     page.get_by_role("link", name="Suggest selection").click()
     expect(page).to_have_url(re.compile(r"/admin/startups/program/\d+/suggest/$"))
     expect(page.locator("#suggestion")).to_have_count(0)
+    # The suggestion is a background job: the form posts, the progress page answers
+    # and (eager here, so already done) opens the result page.
+    navigations = []
+    page.on("response", lambda r: navigations.append((r.request.method, r.url, r.status)))
     page.get_by_role("button", name="Suggest selection").click()
-    expect(page).to_have_url(re.compile(r"/suggest/\?.*run=1"))
+    expect(page).to_have_url(re.compile(r"/admin/startups/program/\d+/suggest/\d+/$"))
+    assert [(m, re.sub(r"^https?://[^/]+", "", u), s) for m, u, s in navigations[:2]] == [
+        ("POST", f"/admin/startups/program/{program.pk}/suggest/", 302),
+        ("GET", f"/admin/jobs/{Job.objects.get(kind='programs.suggestion').pk}/", 302),
+    ]
     suggestion = page.locator("#suggestion")
     expect(suggestion).to_contain_text("Suggested: 2 projects")
-    expect(suggestion.locator("tbody tr")).to_have_count(len(STARTUPS))
-    suggested_in = suggestion.locator("tr.suggested-in td:nth-child(2)")
+    # The result page: the chosen and the left-out, a page at a time.
+    expect(suggestion.locator("#suggest-chosen tbody tr")).to_have_count(2)
+    expect(suggestion.locator("#suggest-out tbody tr")).to_have_count(len(STARTUPS) - 2)
+    suggested_in = suggestion.locator("#suggest-chosen tr.suggested-in td:nth-child(2)")
     expect(suggested_in).to_have_count(2)
     assert {re.sub(r"\s*\(marginal\)$", "", t) for t in suggested_in.all_inner_texts()} == selected
     expect(page.locator("#suggest-problems")).to_have_count(0)
@@ -364,10 +375,12 @@ def test_manager_flow_board_cap_suggestion_progress_finalise(
     page.goto(board_url)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Finalise decisions").click()
-    expect(page).to_have_url(board_url)
-    expect(_messages(page, "success")).to_have_text(
+    # Finalising is a background job too: its result page says what it did.
+    expect(page).to_have_url(re.compile(r"/admin/startups/program/\d+/jobs/\d+/$"))
+    expect(page.locator("#job-result")).to_contain_text(
         "Decisions finalised: 2 selected, 0 waitlisted, 3 not selected; 5 e-mails queued."
     )
+    page.goto(board_url)
     expect(page.locator("#selection-header")).to_contain_text("Status: Decided")
     statuses = sorted(program.applications.values_list("status", flat=True))
     assert statuses == ["rejected"] * 3 + ["selected"] * 2
