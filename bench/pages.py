@@ -1,6 +1,6 @@
 """Light pages against a bare Django view, under gunicorn, PostgreSQL, DEBUG off.
 
-    .venv/bin/python -m bench.pages [--seconds 6] [--concurrency 4] [--workers 2] [--write]
+    .venv/bin/python -m bench.pages [--seconds 6] [--rounds 3] [--concurrency 4] [--write]
     .venv/bin/python -m bench.pages --profile "/programs/" [--requests 400]
 
 Builds its own database (portal_bench_pages; DATABASE_URL overrides) with
@@ -11,7 +11,8 @@ with `bench.settings` (production settings, DEBUG off, Redis cache) and
 `bench.urls` (the portal plus a bare view); signs the founder in with a
 session cookie; then counts the requests per second each page answers during
 --seconds, --concurrency connections at a time, after a warm-up, and prints
-each as a ratio to the bare view under the same server: anonymous pages to
+each as a ratio to the bare view under the same server (the median over
+--rounds rounds, each with its floors measured again): anonymous pages to
 the anonymous bare view, the founder's pages to the bare view with the
 founder's session (the session and user lookups are the floor's own cost).
 `--write` replaces the "Light pages" section of bench/RESULTS.md.
@@ -28,6 +29,7 @@ import datetime
 import http.client
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import threading
@@ -312,10 +314,37 @@ def machine() -> str:
     )
 
 
+NOTES = """\
+Figures that fall short are marked NOT MET; goals are not lowered. The machine is
+shared with other benchmarks and test runs (see the load average above), so single
+figures are noisy; each ratio is the median of rounds measured within one run.
+
+Where the time goes now. The public list and program page are served from each
+worker's own copy of the cached content (no round trip; forgotten at once when a
+program or criterion changes: the invalidation is published on a Redis channel every
+worker listens to), inside the page chrome, whose fragments are rendered once per
+worker and language (`{% chrome %}`, `portal/templatetags/portal_chrome.py`). What
+remains per request is one pass of the template engine over `base.html`, the
+language switcher's CSRF token and cookie, and the larger response.
+
+The founder's pages read their own rows on every request: the dashboard 3 queries
+(applications, their history, startups; its open calls come from the public cache),
+the application page 4 (the application, its history, the funding panel, the team
+check of `startups.withdraw_application`), the startup page 5 (the startup, the owner
+check, applications, team, invitations), against the floor's 2 (session, user). On
+this loaded machine one query costs about as much as the whole bare view, so these
+pages cannot reach 0.5x by trimming columns and fragments. Reaching it needs their
+content kept per team with an invalidation on every write that touches it
+(applications and their transitions, memberships, invitations, startups, team
+members' names, awards and payments); not done, because one missed write path would
+show a founder stale data.
+"""
+
+
 def write_results(table: str, header: str, command: str) -> None:
     path = ROOT / "bench" / "RESULTS.md"
     text = path.read_text() if path.exists() else "# Benchmark results\n"
-    section = f"## Light pages\n\n{header}\n\n`{command}`\n\n{table}\n"
+    section = f"## Light pages\n\n{header}\n\n`{command}`\n\n{table}\n\n{NOTES}\n"
     start = text.find("## Light pages")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
@@ -330,6 +359,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--requests", type=int, default=400)
@@ -366,20 +396,29 @@ def main() -> None:
         cwd=ROOT,
         env={**os.environ},
     )
-    rows = []
+    rates: dict[str, list[float]] = {}
+    ratios: dict[str, list[float]] = {}
     try:
         _wait_until_up(port, server)
-        floor = 0.0
-        for label, path, signed_in in pages(ids):
-            rate = measure(
-                port, path, cookie if signed_in else None, args.seconds, args.concurrency
-            )
-            if label.startswith("bare view"):
-                floor = rate
-            rows.append((label, path, rate, rate / floor))
+        # Rounds: the floors are measured again in each round, just before their
+        # pages, so that a change in the machine's load moves both; medians shown.
+        for _round in range(args.rounds):
+            floor = 0.0
+            for label, path, signed_in in pages(ids):
+                rate = measure(
+                    port, path, cookie if signed_in else None, args.seconds, args.concurrency
+                )
+                if label.startswith("bare view"):
+                    floor = rate
+                rates.setdefault(label, []).append(rate)
+                ratios.setdefault(label, []).append(rate / floor)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    rows = [
+        (label, path, statistics.median(rates[label]), statistics.median(ratios[label]))
+        for label, path, _signed_in in pages(ids)
+    ]
     lines = [
         "| page | path | requests/s | × bare view | goal |",
         "|---|---|---:|---:|---|",
@@ -391,7 +430,9 @@ def main() -> None:
     table = "\n".join(lines)
     header = (
         f"{about}. gunicorn {args.workers} sync workers, {args.concurrency} client "
-        f"connections on the same machine, {args.seconds:.0f} s per page; settings "
+        f"connections on the same machine, {args.seconds:g} s per page in each of "
+        f"{args.rounds} rounds, the floors measured again in each round; medians of the rounds "
+        "(requests/s and the ratio within each round); settings "
         "`bench.settings` (DEBUG off, Redis cache). Anonymous pages are compared with "
         "the anonymous bare view, the founder's pages with the bare view under the "
         "founder's session."
