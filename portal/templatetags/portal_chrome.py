@@ -24,6 +24,7 @@ from django.core.signals import setting_changed
 from django.template.base import FilterExpression, Node, NodeList
 from django.template.context import Context
 from django.template.defaulttags import CsrfTokenNode
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -43,6 +44,10 @@ setting_changed.connect(_forget_all, dispatch_uid="portal_chrome_forget_all")
 
 
 class ChromeNode(Node):
+    # `{% extends %}` looks for blocks through the whole parent on every render;
+    # a fragment holds none (refused below), so the search need not enter it.
+    child_nodelists = ()
+
     def __init__(self, name: str, nodelist: NodeList, values: list[FilterExpression]) -> None:
         self.name = name
         self.nodelist = nodelist
@@ -74,5 +79,9 @@ def do_chrome(parser, token) -> ChromeNode:
     if nodelist.get_nodes_by_type(CsrfTokenNode):
         raise template.TemplateSyntaxError(
             f"{{% chrome {bits[1]} %}} holds a CSRF token: keep it outside the fragment"
+        )
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(
+            f"{{% chrome {bits[1]} %}} holds a block: a page could not fill it"
         )
     return ChromeNode(bits[1].strip("\"'"), nodelist, [parser.compile_filter(b) for b in bits[2:]])

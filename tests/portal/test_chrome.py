@@ -111,3 +111,10 @@ def test_changed_setting_shows_in_the_chrome(client):
 def test_fragment_with_a_csrf_token_is_refused():
     with pytest.raises(TemplateSyntaxError, match="CSRF token"):
         Template('{% load portal_chrome %}{% chrome "form" %}{% csrf_token %}{% endchrome %}')
+
+
+def test_fragment_with_a_block_is_refused():
+    with pytest.raises(TemplateSyntaxError, match="holds a block"):
+        Template(
+            '{% load portal_chrome %}{% chrome "nav" %}{% block nav %}{% endblock %}{% endchrome %}'
+        )
