@@ -543,7 +543,7 @@ def main() -> None:
     print(table)
     if args.write:
         command = ("python -m bench.board " + " ".join(sys.argv[1:])).strip()
-        write_results("board", f"### Board page 1\n\n{header}\n\n`{command}`\n\n{table}")
+        write_results("board", f"{header}\n\n`{command}`\n\n{table}")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def main() -> None:
         import sys
 
         command = ("python -m bench.ranking " + " ".join(sys.argv[1:])).strip()
-        write_results("ranking", f"### Full ranking\n\n{header}\n\n`{command}`\n\n{table}")
+        write_results("ranking", f"{header}\n\n`{command}`\n\n{table}")
 
 
 def _clean() -> None:

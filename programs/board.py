@@ -314,9 +314,9 @@ def board_page_applications(rows: Iterable[ApplicationScore]) -> list[Applicatio
             continue
         for name in BOARD_ROW_FIGURES:
             setattr(application, name, getattr(row, name))
-        for name, (field, choices) in labels.items():
-            value = getattr(application.startup, field)
+        shown = [(name, getattr(application.startup, f), c) for name, (f, c) in labels.items()]
+        shown.append(("status_label", application.status, statuses))
+        for name, value, choices in shown:
             setattr(application, name, choices.get(value, value))
-        application.status_label = statuses.get(application.status, application.status)
         page.append(application)
     return page
