@@ -4,11 +4,22 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from programs.models import Award
+from startups.enums import ApplicationStatus
 from startups.models import Application
+
+# Withdrawn too: a team that withdrew after its award still sees what was paid.
+AWARDED = {
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.FUNDED,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.WITHDRAWN,
+}
 
 
 def funding_panel(application: Application, request: HttpRequest) -> str:
     """The award, its tranche schedule, the payments and the next milestone."""
+    if application.status not in AWARDED:
+        return ""  # awards exist only once selected; spare the query on every other page
     award = (
         Award.objects.filter(application=application)
         .prefetch_related("tranches", "disbursements")
