@@ -443,7 +443,7 @@ def profile(ids: dict, query: str, requests: int) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"{path}: {requests / elapsed:.1f} requests/s in-process (under the profiler)")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 def machine() -> str:
