@@ -66,7 +66,7 @@ def oldest_due_notification_age(now: datetime | None = None) -> float | None:
 
 
 def worker_status() -> tuple[str, float | None]:
-    """"ok", "eager" (no worker: tasks run in the request) or "stalled"."""
+    """ "ok", "eager" (no worker: tasks run in the request) or "stalled"."""
     try:
         age = oldest_due_notification_age()
     except Exception as exc:  # the database check reports the cause

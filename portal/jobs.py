@@ -35,6 +35,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
-    def __call__(self, percent: float, message: str = "") -> None: ...
+    def __call__(self, percent: float, message: str | Promise = "") -> None: ...
 
 
 @dataclass(frozen=True)

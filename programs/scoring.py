@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from programs.models import AssignmentStatus, ReviewStatus
 from programs.ranking import MIN_REVIEWS_TO_NORMALISE
@@ -212,7 +213,7 @@ def scores_compute(
     }
 
 
-def _refresh_elsewhere(cursor, program_id: int) -> int:
+def _refresh_elsewhere(cursor: CursorWrapper, program_id: int) -> int:
     """`_REFRESH_SQL` for databases without it (SQLite): one read of the program's
     submitted reviews, one of its kept rows, and an UPDATE per changed row."""
     cursor.execute(_REVIEWS_SQL, [program_id, AssignmentStatus.ACTIVE, ReviewStatus.SUBMITTED])

@@ -13,6 +13,7 @@ import secrets
 
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -96,10 +97,11 @@ def _assignments_insert(*, template: Assignment, pairs: list[tuple[int, int]]) -
         if not f.primary_key and f.attname not in varying
     ]
     quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields if f.column)
     # Identifiers come from the model's own metadata; every value is a parameter.
     sql = (
         f"INSERT INTO {quote(Assignment._meta.db_table)} "  # noqa: S608
-        f"(application_id, reviewer_id, {', '.join(quote(f.column) for f in fields)}) "
+        f"(application_id, reviewer_id, {columns}) "
         f"SELECT u.a, u.r, {', '.join(['%s'] * len(fields))} "
         "FROM unnest(%s::bigint[], %s::bigint[]) AS u(a, r) "
         "RETURNING id, application_id, reviewer_id"
@@ -122,7 +124,7 @@ def _assignments_insert(*, template: Assignment, pairs: list[tuple[int, int]]) -
     return rows
 
 
-def _no_progress(percent: float, message: str = "") -> None:
+def _no_progress(percent: float, message: str | Promise = "") -> None:
     return None
 
 
@@ -189,7 +191,7 @@ def assignments_auto(
     has come (the background job's page; inside the transaction, so a page
     reading from another connection sees the steps only as the job writes them).
     """
-    progress = progress or _no_progress
+    report: Progress = progress or _no_progress
     if actor is not None:  # None: the system reassigning after a declared conflict
         permission_require(
             user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers assign reviewers.")
@@ -221,7 +223,7 @@ def assignments_auto(
             loads=loads,
             seed=secrets.randbelow(2**31) if seed is None else seed,
         )
-        progress(20, _("Planning balanced, conflict-free assignments"))
+        report(20, _("Planning balanced, conflict-free assignments"))
         try:
             plan = plan_reviewers(problem)
         except NotEnoughReviewers as exc:
@@ -238,7 +240,7 @@ def assignments_auto(
                 )
                 % {"count": short, "k": k, "pool": len(pool)}
             ) from exc
-        progress(40, _("Writing the assignments"))
+        report(40, _("Writing the assignments"))
         now = timezone.now()
         by_id = {a.pk: a for a in gaps}
         reviewers_by_id = {r.pk: r for r in pool}
@@ -257,7 +259,7 @@ def assignments_auto(
             assignment.program = program
             assignment.application = by_id[assignment.application_id]
             assignment.reviewer = reviewers_by_id[assignment.reviewer_id]
-        progress(60, _("Moving the applications under review"))
+        report(60, _("Moving the applications under review"))
         _start_review([by_id[app_id] for app_id in plan], actor)
         program_start_reviewing(program=program, actor=actor)
         audit_record(
@@ -266,7 +268,7 @@ def assignments_auto(
             obj=program,
             after={"assignments": len(created), "applications": len(plan), "seed": problem.seed},
         )
-        progress(85, _("Queueing one e-mail per reviewer"))
+        report(85, _("Queueing one e-mail per reviewer"))
         assignments_notify_digest(program=program, assignments=created, reviewers=reviewers_by_id)
     return created
 

@@ -54,7 +54,9 @@ def test_healthz_forwarded_request_from_loopback_proxy_is_public(client):
 
 def test_healthz_token_gives_the_details(client, settings):
     settings.HEALTHZ_TOKEN = "s3cret-probe-token"
-    right = client.get("/healthz", headers={"Authorization": "Bearer s3cret-probe-token"}, **OUTSIDE)
+    right = client.get(
+        "/healthz", headers={"Authorization": "Bearer s3cret-probe-token"}, **OUTSIDE
+    )
     wrong = client.get("/healthz", headers={"Authorization": "Bearer nope"}, **OUTSIDE)
     assert right.json()["database"] == "ok"
     assert wrong.json() == {"status": "ok"}

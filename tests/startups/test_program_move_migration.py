@@ -59,9 +59,7 @@ def test_program_move_keeps_rows_content_types_and_permissions():
     program_ct = ContentType.objects.get(app_label="startups", model="program")
     criterion_ct = ContentType.objects.get(app_label="startups", model="criterion")
     permission_ids = {
-        model: dict(
-            Permission.objects.filter(content_type=ct).values_list("codename", "id")
-        )
+        model: dict(Permission.objects.filter(content_type=ct).values_list("codename", "id"))
         for model, ct in (("program", program_ct), ("criterion", criterion_ct))
     }
     assert {m: set(p) for m, p in permission_ids.items()} == MODEL_PERMISSIONS
