@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from portal.bulk import rows_insert
 from portal.models import AuditEntry, User
 
 # Who acted: a user, or None when the system acts on its own (an anonymous
@@ -51,4 +52,4 @@ def audit_record(
 
 
 def audit_record_many(entries: list[AuditEntry]) -> None:
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    rows_insert(entries)

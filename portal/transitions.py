@@ -22,13 +22,15 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models.expressions import Combinable
+from django.db import connections, models, transaction
+from django.db.models import Q
+from django.db.models.expressions import Combinable, RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import Actor, audit_entry, audit_record_many
+from portal.bulk import rows_insert
 from portal.exceptions import DomainError
 
 
@@ -109,7 +111,7 @@ def transition[M: models.Model](
     with transaction.atomic():
         current: dict[Any, str] = dict(
             model._default_manager.select_for_update()
-            .filter(pk__in=[obj.pk for obj in objects])
+            .filter(_pk_in(model, [obj.pk for obj in objects]))
             .order_by("pk")
             .values_list("pk", status)
         )
@@ -131,7 +133,7 @@ def transition[M: models.Model](
         if machine.fields_for is not None:
             written.update(machine.fields_for(target, now))
         written.update(values or {})
-        model._default_manager.filter(pk__in=[obj.pk for obj in moving]).update(**written)
+        model._default_manager.filter(_pk_in(model, [obj.pk for obj in moving])).update(**written)
         _apply_in_place(moving, written)
         for obj in objects:
             setattr(obj, status, target)
@@ -140,7 +142,7 @@ def transition[M: models.Model](
         ]
         if machine.history is not None:
             rows = machine.history(moves, actor, note)
-            type(rows[0])._default_manager.bulk_create(rows, batch_size=1000)
+            rows_insert(rows)
             for move, row in zip(moves, rows, strict=True):
                 move.history = row
         audit_record_many(
@@ -159,6 +161,16 @@ def transition[M: models.Model](
         for hook in machine.after_commit:
             transaction.on_commit(partial(hook, moves))
     return moves
+
+
+def _pk_in(model: type[models.Model], keys: list[Any]) -> Q:
+    """`pk__in=keys`; on PostgreSQL one array parameter rather than one per key."""
+    connection = connections[model._default_manager.db]
+    pk = model._meta.pk
+    if connection.vendor != "postgresql" or pk is None or len(keys) < 2:
+        return Q(pk__in=keys)
+    # The type comes from the model's own metadata; the keys are one parameter.
+    return Q(pk__in=RawSQL(f"SELECT unnest(%s::{pk.db_type(connection)}[])", (keys,)))  # noqa: S611
 
 
 def _auto_now_fields(model: type[models.Model]) -> list[str]:
