@@ -51,6 +51,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("BENCH_STATIC_ROOT", "/tmp/portal-bench-board-static")
 
+from bench.common import gunicorn, session_cookie  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-board"
 DOMAIN = "board.bench.kz"
@@ -219,33 +221,6 @@ def build(count: int, reviewer_count: int, *, rebuild: bool = False) -> dict:
     return {"program": program.pk, "manager": manager.pk, "built": True}
 
 
-def session_cookie(user_id: int) -> str:
-    """A manager's session as allauth's login leaves it after the second factor."""
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from portal.mfa import LAST_SEEN_KEY, SECOND_FACTOR_KEY, has_second_factor
-
-    user = get_user_model().objects.get(pk=user_id)
-    assert has_second_factor(user)  # noqa: S101 (the session claims what is on record)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SECOND_FACTOR_KEY] = True
-    # Far enough ahead that the idle clock is neither passed nor rewritten
-    # during the run (a rewrite would be a session write the floor lacks).
-    session[LAST_SEEN_KEY] = int(time.time()) + 3600
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def pages(program_id: int) -> list[tuple[str, str]]:
     """(label, path): the floor first, then page 1 of the board in every order."""
     from django.urls import reverse
@@ -342,55 +317,13 @@ def measure(port: int, path: str, cookie: str, seconds: float, concurrency: int)
     return _measure_threads(port, path, cookie, seconds, concurrency)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited; see its output above")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            if _get(connection, "/bench/bare/", "")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
 def serve_and_measure(
     ids: dict, args: argparse.Namespace
 ) -> list[tuple[str, str, float, float, float]]:
-    from django.db import connections
-
-    cookie = session_cookie(ids["manager"])
+    cookie = session_cookie(ids["manager"], second_factor=True)
     targets = pages(ids["program"])
-    connections.close_all()
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "portal.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-    )
     rounds: list[dict[str, tuple[float, float, float]]] = []
-    try:
-        _wait_until_up(port, server)
+    with gunicorn(args.workers) as port:
         for number in range(args.rounds):
             # The floor again in each round: the machine's load changes between
             # rounds, and a ratio compares pages measured close together.
@@ -406,9 +339,6 @@ def serve_and_measure(
                     f"(load {load:.2f})"
                 )
             rounds.append(measured)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return [
         (
             label,
@@ -430,7 +360,7 @@ def profile(ids: dict, query: str, requests: int) -> None:
 
     path = reverse("admin:startups_program_board", args=[ids["program"]]) + query
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
-    name, value = session_cookie(ids["manager"]).split("=", 1)
+    name, value = session_cookie(ids["manager"], second_factor=True).split("=", 1)
     client.cookies[name] = value
     for _ in range(5):
         response = client.get(path)

@@ -36,6 +36,8 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["BENCH_COUNTER_URL"] = os.environ["REDIS_URL"]
 
+from bench.common import free_port  # noqa: E402
+
 GOAL = 0.5
 
 
@@ -82,7 +84,7 @@ def main() -> None:
     spawn = multiprocessing.get_context("spawn")
     received = spawn.Value("l", 0)
     ready, stop = spawn.Event(), spawn.Event()
-    port = _free_port()
+    port = free_port()
     sink = spawn.Process(target=_sink, args=(port, received, ready, stop), daemon=True)
     sink.start()
     if not ready.wait(30):
@@ -211,14 +213,6 @@ def _ensure_database() -> None:
         ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

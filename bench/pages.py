@@ -30,7 +30,6 @@ import http.client
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,6 +37,8 @@ from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_pages")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from bench.common import gunicorn, session_cookie  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-pages"
@@ -171,26 +172,6 @@ def seed() -> dict:
     }
 
 
-def session_cookie(user_id: int) -> str:
-    """A signed-in session for the founder, as the login view would store it."""
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
-
-    user = get_user_model().objects.get(pk=user_id)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def pages(ids: dict) -> list[tuple[str, str, bool]]:
     """(label, path, as the founder); each group starts with its floor."""
     return [
@@ -245,28 +226,6 @@ def measure(port: int, path: str, cookie: str | None, seconds: float, concurrenc
     if errors:
         raise SystemExit(errors[0])
     return sum(counts) / elapsed
-
-
-def _wait_until_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited; see its output above")
-        try:
-            if _get(port, "/bench/bare/", None) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def profile(path: str, requests: int, ids: dict, sort: str = "cumulative") -> None:
@@ -378,28 +337,9 @@ def main() -> None:
         return
     about = machine()
     cookie = session_cookie(ids["founder"])
-    from django.db import connections
-
-    connections.close_all()
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "portal.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-    )
     rates: dict[str, list[float]] = {}
     ratios: dict[str, list[float]] = {}
-    try:
-        _wait_until_up(port, server)
+    with gunicorn(args.workers) as port:
         # Rounds: the floors are measured again in each round, just before their
         # pages, so that a change in the machine's load moves both; medians shown.
         for _round in range(args.rounds):
@@ -412,9 +352,6 @@ def main() -> None:
                     floor = rate
                 rates.setdefault(label, []).append(rate)
                 ratios.setdefault(label, []).append(rate / floor)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     rows = [
         (label, path, statistics.median(rates[label]), statistics.median(ratios[label]))
         for label, path, _signed_in in pages(ids)
