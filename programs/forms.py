@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_site import autocomplete_field
 from portal.money import format_money
 from portal.validators import validate_multiline, validate_single_line
 from programs.board import BOARD_SORTS
@@ -307,6 +308,7 @@ class AwardAddForm(forms.ModelForm):
         )
         self.fields["agreement_date"].initial = timezone.localdate
         self.fields["over_request_reason"].required = False
+        autocomplete_field(self, "application")
 
 
 class TrancheForm(forms.Form):
@@ -349,6 +351,7 @@ class DisbursementAddForm(forms.ModelForm):
             + ")"
         )
         self.fields["paid_on"].initial = timezone.localdate
+        autocomplete_field(self, "tranche")
 
 
 # --- the funding report --------------------------------------------------------

@@ -8,7 +8,7 @@ from startups.models import Application, ApplicationStatusChange, Invitation, Me
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
     readonly_fields = ["joined_at"]
 
 
@@ -23,6 +23,14 @@ class StartupAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     show_full_result_count = False
+
+    def get_search_fields(self, request):
+        # Staff who may not open startups (a reviewer declaring a conflict in
+        # advance, through autocomplete) find one by its name only: a search by
+        # a founder's address or a BIN would tell them whose company it is.
+        if self.has_view_permission(request):
+            return self.search_fields
+        return ["name"]
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -43,7 +51,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     view_on_site = False
     list_display = ["startup", "program", "status", "amount_display", "submitted_at"]
     list_filter = ["program", "status", "startup__sector", "startup__region"]
-    search_fields = ["startup__name", "startup__bin"]
+    # The application's number is its id: a term that is not a number skips it.
+    search_fields = ["startup__name", "startup__bin", "id__exact"]
     list_select_related = ["startup", "program"]
     inlines = [StatusChangeInline]
     show_full_result_count = False
@@ -77,5 +86,6 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "startup", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_select_related = ["startup"]
     search_fields = ["email", "startup__name"]
+    autocomplete_fields = ["startup"]
     exclude = ["token"]
     readonly_fields = ["accepted_at", "accepted_by", "invited_by"]

@@ -1,3 +1,3 @@
 """Admin for programs (managers) and reviewing (managers and reviewers)."""
 
-from programs.admin import funding, program, reviewing  # noqa: F401  (registers the admin classes)
+from programs.admin import funding, lookups, program, reviewing  # noqa: F401  (registers them)

@@ -83,6 +83,7 @@ class AwardAdmin(ManagerOnlyAdmin):
     date_hierarchy = "agreement_date"
     inlines = [TrancheInline]
     form = AwardAddForm
+    autocomplete_fields = ["application"]
     change_fields = [
         "application",
         "program",
@@ -250,6 +251,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
     ]
     date_hierarchy = "paid_on"
     form = DisbursementAddForm
+    autocomplete_fields = ["tranche"]
     change_fields = [
         "award",
         "tranche",

@@ -112,6 +112,7 @@ class AssignmentAdmin(ReviewerScopedAdmin):
     list_select_related = ["program", "application__startup", "reviewer", "review"]
     show_full_result_count = False
     form = AssignmentAddForm
+    autocomplete_fields = ["application", "reviewer"]
     change_fields = [
         "program",
         "application",
@@ -300,6 +301,7 @@ class ConflictOfInterestAdmin(ReviewerScopedAdmin):
     search_fields = ["startup__name"]
     list_select_related = ["startup", "reviewer"]
     form = ConflictAdminForm
+    autocomplete_fields = ["startup"]
     change_fields = ["startup", "reviewer", "reason", "declared_at"]
 
     def has_add_permission(self, request):

@@ -132,6 +132,9 @@ MODEL_ADMINS = {
     "programs_disbursement": model_admin(
         A(403, 200), A(403, 200), A(403, 200), nobody(), A(403, 200)
     ),
+    # Tranches are listed (and searched by the payment form) for managers;
+    # the schedule page writes them.
+    "programs_tranche": model_admin(A(403, 200), nobody(), A(403, 200), nobody(), A(403, 200)),
     # Reviewing: a reviewer sees their own rows (the world's assignment is
     # reviewer_a's, the review is the other reviewer's, the conflict is
     # reviewer_conflict's); out of scope is 404; history is for managers.
@@ -223,7 +226,9 @@ EXPECTED = {
     "admin:index": A(200, 200),
     "admin:app_list": A(200, 200),
     "admin:jsi18n": A(200, 200),
-    "admin:autocomplete": A(403, 403),  # no model admin offers autocomplete
+    # Asked for the assignment form's application field (see QUERY): only who
+    # may fill that form gets its choices; without the parameters, nobody.
+    "admin:autocomplete": A(403, 200),
     "admin:password_change": A(200, 200),
     "admin:password_change_done": A(200, 200),
     # Staff sign in through allauth (rate limits, second factor).
@@ -267,6 +272,9 @@ for _model, _views in MODEL_ADMINS.items():
     EXPECTED[f"admin/{_app}/{_name}/<path:object_id>/"] = to_change(f"{_app}/{_name}")
 
 QUERY = {
+    "admin:autocomplete": (
+        "?app_label=programs&model_name=assignment&field_name=application&term=Startup"
+    ),
     "admin:programs_award_report_export": "?format=csv",
     "admin:programs_award_ledger_export": "?format=csv",
 }
@@ -286,6 +294,7 @@ ADMIN_OBJECTS = {
     "startups/invitation": "invitation",
     "programs/award": "award",
     "programs/disbursement": "disbursement",
+    "programs/tranche": "tranche",
     "startups/program": "program",
     "programs/assignment": "assignment_a",
     "programs/review": "review_other",
