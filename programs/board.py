@@ -13,6 +13,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Max,
     OrderBy,
     OuterRef,
     Q,
@@ -132,6 +133,33 @@ def applications_too_close_to_call(*, program: Program, band: float | None = Non
     )
 
 
+def board_search(term: str) -> Q | None:
+    """The rows a manager's search finds: part of the startup's name, the start
+    of its BIN, or the application's number (its id, with or without "#" or "№")."""
+    term = (term or "").strip()
+    if not term:
+        return None
+    found = Q(application__startup__name__icontains=term)
+    digits = term.lstrip("#№ ")
+    if digits.isdigit():
+        found |= Q(application__startup__bin__startswith=digits)
+        if len(digits) <= 18:  # an id fits a bigint; a longer string is a BIN or nothing
+            found |= Q(application_id=int(digits))
+    return found
+
+
+def _searched(rows: QuerySet, term: str) -> QuerySet:
+    """Keep the rows the search finds *after* the ranking: each keeps its place
+    and running total in the whole board (a filter in the WHERE clause would
+    rank the hits among themselves). A window over the row itself makes the
+    condition one that Django applies outside the windowed query."""
+    found = board_search(term)
+    if found is None:
+        return rows
+    hit = Window(Max(Case(When(found, then=Value(1)), default=Value(0))), partition_by=[F("pk")])
+    return rows.annotate(search_hit=hit).filter(search_hit=1)
+
+
 def _board_filters(rows: QuerySet, program: Program, prefix: str, **filters: str) -> QuerySet:
     if filters.get("sector"):
         rows = rows.filter(**{f"{prefix}startup__sector": filters["sector"]})
@@ -150,6 +178,7 @@ def selection_board_count(
     region: str = "",
     status: str = "",
     flag: str = "",
+    q: str = "",
     cutoff: BoardCutoff | None = None,
 ) -> int:
     """The board's row count from the score table, without ranking (for the paginator)."""
@@ -171,6 +200,9 @@ def selection_board_count(
         rows = rows.annotate(score=F(score), score_se=F(se)).filter(
             _too_close(cutoff.score, TOO_CLOSE_Z)
         )
+    found = board_search(q)
+    if found is not None:
+        rows = rows.filter(found)
     return rows.count()
 
 
@@ -182,6 +214,7 @@ def selection_board_rows(
     region: str = "",
     status: str = "",
     flag: str = "",
+    q: str = "",
     sort: str = "rank",
     cutoff: BoardCutoff | None = None,
 ) -> QuerySet[ApplicationScore]:
@@ -193,6 +226,8 @@ def selection_board_rows(
     `disagreement`: the reviewers' spread is above the program's threshold;
     `too_close`: too close to call at the cut-off (see TOO_CLOSE_Z);
     `tie`: the same score as the row at place `cap`, shared by several.
+    `q` finds rows by startup name, BIN or application number
+    (`board_search`); a found row keeps its place in the board.
     All computed in SQL from the kept scores, so the filter and the row agree.
 
     The window functions run over the narrow score table alone (in the score
@@ -238,6 +273,7 @@ def selection_board_rows(
         rows = rows.filter(spread__gt=float(program.disagreement_threshold))
     elif flag == "too_close":
         rows = rows.filter(_too_close(cutoff.score, TOO_CLOSE_Z))
+    rows = _searched(rows, q)
     return rows.order_by(*board_order(sort, normalised=normalised))
 
 

@@ -111,6 +111,13 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 class BoardFilter(forms.Form):
+    q = forms.CharField(
+        label=_("Startup, BIN or application no."),
+        required=False,
+        max_length=100,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"type": "search", "size": 24}),
+    )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All"))] + list(Sector.choices)
     )

@@ -65,7 +65,7 @@ def board_view(model_admin, request, pk):
         program.normalise_reviewers if not data.get("normalised") else data["normalised"] == "1"
     )
     cutoff = board_cutoff(program=program, normalised=normalised)
-    chosen = {key: data.get(key, "") for key in ("sector", "region", "status", "flag")}
+    chosen = {key: data.get(key, "") for key in ("sector", "region", "status", "flag", "q")}
     rows = selection_board_rows(
         program=program, normalised=normalised, sort=data.get("sort", ""), cutoff=cutoff, **chosen
     )
