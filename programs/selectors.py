@@ -50,37 +50,6 @@ def program_get_public(*, slug: str) -> Program:
 # --- Reviewing --------------------------------------------------------------
 
 
-def assignments_for_reviewer(*, user: User) -> QuerySet:
-    """The reviewer's active assignments with their review's state, in queue order."""
-    from programs.models import Assignment
-
-    return (
-        Assignment.objects.active()
-        .filter(reviewer=user)
-        .select_related("program", "application__startup", "review")
-        .annotate(score_count=Count("review__scores"))
-        .order_by("program__review_deadline", "assigned_at", "id")
-    )
-
-
-def reviewer_queue(*, user: User, now: datetime | None = None) -> dict[str, list]:
-    """To do, in progress and submitted, each with the deadline and overdue flag."""
-    now = now or timezone.now()
-    queue: dict[str, list] = {"todo": [], "in_progress": [], "submitted": []}
-    for assignment in assignments_for_reviewer(user=user):
-        review = getattr(assignment, "review", None)
-        deadline = assignment.program.review_deadline
-        if review is not None and review.status == ReviewStatus.SUBMITTED:
-            key = "submitted"
-        elif review is not None and (assignment.score_count or review.recommendation):
-            key = "in_progress"
-        else:
-            key = "todo"
-        assignment.overdue = key != "submitted" and deadline is not None and deadline < now
-        queue[key].append(assignment)
-    return queue
-
-
 def reviewers_overdue(*, program: Program, now: datetime | None = None) -> list[tuple[User, int]]:
     """(reviewer, unsubmitted count) for reviewers late on this program."""
     now = now or timezone.now()

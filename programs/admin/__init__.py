@@ -1,3 +1,9 @@
 """Admin for programs (managers) and reviewing (managers and reviewers)."""
 
-from programs.admin import funding, lookups, program, reviewing  # noqa: F401  (registers them)
+from programs.admin import (  # noqa: F401  (registers the admin classes and panels)
+    funding,
+    lookups,
+    program,
+    reviewing,
+    start_page,
+)

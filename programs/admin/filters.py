@@ -1,8 +1,10 @@
 """List filters shared by the programs admin classes."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from programs.roles import REVIEWERS
+from programs.start_page import QueueState
 
 
 class ReviewerListFilter(admin.RelatedFieldListFilter):
@@ -20,3 +22,18 @@ class ReviewerListFilter(admin.RelatedFieldListFilter):
             limit_choices_to={"groups__name": REVIEWERS},
             ordering=ordering,
         )
+
+
+class QueueStateFilter(admin.SimpleListFilter):
+    """To do, in progress or submitted, on a queryset annotated with `queue_state`."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(str(value), label) for value, label in QueueState.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(value) for value in QueueState.values}:
+            return queryset.filter(queue_state=int(self.value()))
+        return queryset

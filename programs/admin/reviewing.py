@@ -18,10 +18,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
-from programs import selectors
 from programs.admin import review_page
 from programs.admin.base import ServiceAddAdminMixin
-from programs.admin.filters import ReviewerListFilter
+from programs.admin.filters import QueueStateFilter, ReviewerListFilter
 from programs.forms import AssignmentAddForm, ConflictAdminForm
 from programs.models import (
     Assignment,
@@ -33,19 +32,7 @@ from programs.models import (
 from programs.rules import MANAGE_PROGRAMS, REVIEW_APPLICATIONS
 from programs.services import assignment as assigning
 from programs.services import reviewing as services
-
-
-def reviewer_queue_panel(request):
-    """The reviewer's queue on the admin home page."""
-    if not rules.has_perm(REVIEW_APPLICATIONS, request.user):
-        return None
-    return "admin/programs/reviewer_queue.html", {
-        "queue": selectors.reviewer_queue(user=request.user),
-        "now": timezone.now(),
-    }
-
-
-admin.site.add_index_panel(reviewer_queue_panel)
+from programs.start_page import QUEUE_ORDER, QueueState, queue_state
 
 
 class ReviewerScopedAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
@@ -101,13 +88,17 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         "deadline",
         "review_link",
     ]
+    # A reviewer's list is their queue: to do, in progress, submitted (the
+    # start page shows its head), filtered by their own programs.
     list_filter = [
-        "program",
+        ("program", admin.RelatedOnlyFieldListFilter),
+        QueueStateFilter,
         "status",
         "review__status",
         "review__recommendation",
         ("reviewer", ReviewerListFilter),
     ]
+    list_per_page = 50
     search_fields = ["application__startup__name", "reviewer__email", "reviewer__full_name"]
     list_select_related = ["program", "application__startup", "reviewer", "review"]
     show_full_result_count = False
@@ -138,10 +129,17 @@ class AssignmentAdmin(ReviewerScopedAdmin):
         return ["application__startup__name"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).annotate(queue_state=queue_state())
         if not request.user.has_perm(MANAGE_PROGRAMS):
             queryset = queryset.filter(status=AssignmentStatus.ACTIVE)
         return queryset
+
+    def get_ordering(self, request):
+        if request.user.has_perm(MANAGE_PROGRAMS):
+            return super().get_ordering(request)
+        # The expression, not the annotation's name: ModelAdmin orders the
+        # queryset before `get_queryset` here has annotated it.
+        return [queue_state().asc(), *QUEUE_ORDER[1:]]
 
     def has_add_permission(self, request):
         return request.user.has_perm(MANAGE_PROGRAMS)
@@ -164,10 +162,9 @@ class AssignmentAdmin(ReviewerScopedAdmin):
     def startup_name(self, obj):
         return obj.application.startup.name
 
-    @admin.display(description=_("review"))
+    @admin.display(description=_("review"), ordering="queue_state")
     def review_state(self, obj):
-        review = getattr(obj, "review", None)
-        return review.get_status_display() if review else _("Not started")
+        return QueueState(obj.queue_state).label
 
     @admin.display(description=_("deadline"), ordering="program__review_deadline")
     def deadline(self, obj):
