@@ -6,6 +6,7 @@ from startups.views import account
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/data/", account.account_data, name="account_data"),
     path("accounts/data/export/", account.account_data_export, name="account_data_export"),

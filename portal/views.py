@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -14,3 +16,10 @@ def set_language(request: HttpRequest) -> HttpResponse:
             request.user.preferred_language = lang
             request.user.save(update_fields=["preferred_language"])
     return response
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, asked for by browsers and crawlers whatever a page links: the
+    portal's icon (a temporary redirect: the static name carries a content hash)."""
+    return HttpResponseRedirect(static("favicon.svg"))

@@ -164,6 +164,7 @@ MODEL_ADMINS = {
 EXPECTED = {
     # --- The public site and the accounts pages (allauth) ---
     "healthz": everyone(200),
+    "favicon": everyone("/static/favicon"),  # to the portal's icon, never a 404
     "home": everyone(200),
     "set_language": everyone(405),  # POST only
     "programs:list": everyone(200),
