@@ -28,14 +28,24 @@ def _board_search(page, term):
     return page.locator("#board tbody tr.board-row")
 
 
-def test_board_search_by_name_bin_and_number(new_context, live_server, settings, tmp_path):
+def test_board_search_by_name_bin_and_number(
+    new_context, live_server, settings, tmp_path, screenshot_dir
+):
     setup = _program_under_review(tmp_path, settings, submitting=("bob", "carol", "alice"))
     program = setup["program"]
     solar, clinic = setup["applications"][1], setup["applications"][3]
     Startup.objects.filter(pk=clinic.startup_id).update(bin=BIN, country="KZ")
     context = new_context()
     page = _admin_login(context, setup["boss"])
-    page.goto(reverse("admin:startups_program_board", args=[program.pk]))
+    # The start page leads to the program's board.
+    start = page.locator("#manager-start tr.start-program")
+    expect(start).to_have_count(1)
+    expect(start).to_contain_text("Startup Kazakhstan 2026")
+    page.screenshot(path=screenshot_dir / "admin-start.png", full_page=True)
+    start.get_by_role("link", name="Selection board").click()
+    expect(page).to_have_url(
+        live_server.url + reverse("admin:startups_program_board", args=[program.pk])
+    )
     everything = page.locator("#board tbody tr.board-row")
     expect(everything).to_have_count(5)
 

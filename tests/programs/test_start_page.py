@@ -250,6 +250,7 @@ def test_manager_start_page_shows_the_attention_items(client, manager_world):
     text = client.get(INDEX).content.decode()
     assert "Needs attention" in text
     assert "Overdue Program: reviews overdue</a>: <strong>2</strong>" in text
+    assert "reviews submitted: 1 of 3" in text
     assert "Funded Program: awards without a tranche schedule</a>: <strong>2</strong>" in text
     assert 'id="reviewer-queue"' not in text
 
