@@ -58,6 +58,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "pitch_deck_name",
+        # The team's own choice: staff read it, never change it.
+        "one_line_pitch",
+        "publish_consent",
     ]
     exclude = ["pitch_deck"]
 

@@ -27,6 +27,7 @@ from portal.models import User
 from portal.transitions import Move, StateMachine, transition
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange
+from startups.public_cache import public_cache_invalidate
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
@@ -63,6 +64,16 @@ def _history(
     ]
 
 
+# The public results list the projects in these statuses (programs.public_results).
+PUBLISHED = frozenset({S.SELECTED, S.FUNDED, S.COMPLETED})
+
+
+def _results_changed(moves: list[Move[Application]]) -> None:
+    """A move into or out of the published statuses ends the cached public pages."""
+    if any((move.source in PUBLISHED) != (move.target in PUBLISHED) for move in moves):
+        public_cache_invalidate()
+
+
 APPLICATION_MACHINE = StateMachine(
     model=Application,
     states=S,
@@ -71,6 +82,7 @@ APPLICATION_MACHINE = StateMachine(
     refused_message=_("An application cannot go from “%(source)s” to “%(target)s”."),
     fields_for=_fields_for,
     history=_history,
+    after_commit=(_results_changed,),
 )
 
 
