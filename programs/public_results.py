@@ -9,8 +9,8 @@ What the page and its open data may show, and nothing else:
 - counts and money (awarded, disbursed) by region and by sector, summed
   by the database from the awards and the ledger, as in the funding
   report (`programs.reports`);
-- the outcomes the teams reported on their milestones, once there are
-  any (`reported_figures`).
+- the outcomes the teams reported on their approved milestone reports,
+  once there are any (`reported_figures`).
 No person's name, e-mail, city or amount per project.
 
 The page and the CSV are rendered once per language and kept in the shared
@@ -171,14 +171,53 @@ def results_figures(program: Program) -> dict[str, Any]:
 
 
 def reported_figures(program: Program) -> list[Row]:
-    """The outcomes the funded teams reported on their milestones, summed per figure.
+    """The outcomes the funded teams reported on their approved milestone reports.
 
-    HOOK: milestone reports with key figures come with the milestones work,
-    which exposes `program_reported_figures(program)`; until it exists the
-    portal has no reported outcomes and the page and the CSV leave the
-    section out. Each row: {"label": str, "value": Decimal, "unit": str}.
+    HOOK: the sums come from `programs.milestones.program_reported_figures`,
+    which the milestone reports work adds; until that module is on this
+    branch there are no reported outcomes, and the page and the CSV leave
+    the section out.
     """
-    return []
+    try:
+        from programs.milestones import program_reported_figures
+    except ModuleNotFoundError as error:
+        if error.name != "programs.milestones":
+            raise  # a real fault inside the module, not its absence
+        return []
+    return reported_rows(program_reported_figures(program))
+
+
+# (key in `program_reported_figures`, whether it is money); labels below.
+REPORTED = [
+    ("teams", False),
+    ("revenue", True),
+    ("users", False),
+    ("jobs_created", False),
+    ("investment_raised", True),
+]
+
+
+def reported_rows(figures: dict[str, Any]) -> list[Row]:
+    """Rows {"key", "label", "value", "unit", "money"}; none before the first approved report."""
+    if not figures.get("reports"):
+        return []
+    labels = {
+        "teams": _("Teams that reported"),
+        "revenue": _("Revenue reported"),
+        "users": _("Users reported"),
+        "jobs_created": _("Jobs created"),
+        "investment_raised": _("Investment raised"),
+    }
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "value": money(figures.get(key)) if is_money else int(figures.get(key) or 0),
+            "unit": figures["currency"] if is_money else "",
+            "money": is_money,
+        }
+        for key, is_money in REPORTED
+    ]
 
 
 def results_chart_data(figures: dict[str, Any]) -> dict[str, Any]:
@@ -266,8 +305,8 @@ def results_tables(
         tables.append(
             Table(
                 "Reported outcomes",
-                ["figure", "value", "unit"],
-                [[r["label"], r["value"], r["unit"]] for r in reported],
+                ["figure", "label", "value", "currency"],
+                [[r["key"], r["label"], r["value"], r["unit"]] for r in reported],
             )
         )
     return tables

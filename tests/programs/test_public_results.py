@@ -372,14 +372,42 @@ def test_reported_outcomes_shown_once_there_are_figures(client, decided, monkeyp
     assert 'id="results-reported"' not in _page(client, program)
     assert "Reported outcomes" not in _csv(client, program)
     cache.clear()
+    figures = {
+        "currency": "KZT",
+        "reports": 3,
+        "teams": 2,
+        "revenue": Decimal("1500000.00"),
+        "users": 420,
+        "jobs_created": 7,
+        "investment_raised": Decimal("0.00"),
+    }
     monkeypatch.setattr(
-        "programs.views.reported_figures",
-        lambda p: [{"label": "Jobs created", "value": Decimal("42"), "unit": "jobs"}],
+        "programs.views.reported_figures", lambda p: public_results.reported_rows(figures)
     )
-    assert "Jobs created" in _page(client, program)
+    page = _page(client, program)
+    reported = page.split('id="results-reported"')[1].split("</section>")[0]
+    assert "Jobs created" in reported and format_money(Decimal("1500000"), "KZT") in reported
     assert _sections(_csv(client, program))["Reported outcomes"] == [
-        {"figure": "Jobs created", "value": "42.00", "unit": "jobs"}
+        {"figure": "teams", "label": "Teams that reported", "value": "2", "currency": ""},
+        {
+            "figure": "revenue",
+            "label": "Revenue reported",
+            "value": "1500000.00",
+            "currency": "KZT",
+        },
+        {"figure": "users", "label": "Users reported", "value": "420", "currency": ""},
+        {"figure": "jobs_created", "label": "Jobs created", "value": "7", "currency": ""},
+        {
+            "figure": "investment_raised",
+            "label": "Investment raised",
+            "value": "0.00",
+            "currency": "KZT",
+        },
     ]
+
+
+def test_no_reported_outcomes_before_the_first_approved_report():
+    assert public_results.reported_rows({"currency": "KZT", "reports": 0, "teams": 0}) == []
 
 
 # --- Query count -----------------------------------------------------------------
