@@ -17,7 +17,7 @@ from programs import public_results
 from programs.models import Award, Disbursement
 from programs.services import funding
 from startups.enums import ApplicationStatus, ProgramStatus, Region
-from startups.models import Application
+from startups.models import Application, Program
 from startups.workflow import application_transition
 from tests.factories import ApplicationFactory, ProgramFactory, StartupFactory, manager
 
@@ -445,3 +445,32 @@ def test_results_page_queries_do_not_grow_with_projects(client, django_assert_ma
         )
         _award(application, boss, "1000000", ["1000", "2000"])
     _queries_of_a_cold_page(client, program, django_assert_max_num_queries)
+
+
+# --- The demo ----------------------------------------------------------------------
+
+
+def test_demo_decided_program_mixes_consents_and_shares_comments(client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--if-empty", "--cohort", "12")
+    past = Program.objects.get(slug="startup-kazakhstan-2025")
+    assert past.status == ProgramStatus.DECIDED
+    assert (past.share_review_comments, past.share_review_scores) == (True, False)
+    selected = Application.objects.filter(
+        program=past,
+        status__in=[
+            ApplicationStatus.SELECTED,
+            ApplicationStatus.FUNDED,
+            ApplicationStatus.COMPLETED,
+        ],
+    )
+    assert set(selected.values_list("publish_consent", flat=True)) == {True, False}
+    page = _page(client, past)
+    assert "a startup in" in page
+    hidden = selected.filter(publish_consent=False).select_related("startup")
+    assert [a.startup.name for a in hidden if a.startup.name in page] == []
+    # The founder's own funded team reads its reviewers' comments.
+    founder = Application.objects.get(program=past, startup__name="Qazaq Agro Cold")
+    client.force_login(founder.startup.memberships.get(role="owner").user)
+    assert 'id="feedback"' in client.get(founder.get_absolute_url()).content.decode()
