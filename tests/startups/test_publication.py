@@ -155,3 +155,14 @@ def test_another_startup_page_does_not_show_the_form(client, submitted):
     StartupFactory(owner=other)
     client.force_login(other)
     assert client.get(submitted.get_absolute_url()).status_code == 404
+
+
+def test_the_founders_data_export_holds_the_consent_and_pitch(founder, submitted):
+    from startups.account_data import account_export
+
+    Application.objects.filter(pk=submitted.pk).update(
+        publish_consent=True, one_line_pitch="Robots for farms"
+    )
+    (exported,) = account_export(user=founder)["applications"]
+    assert exported["publish_consent"] is True
+    assert exported["answers"]["one_line_pitch"] == "Robots for farms"
