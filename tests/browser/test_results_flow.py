@@ -29,7 +29,9 @@ def _selected(program, name, sector, consent, pitch):
     )
 
 
-def test_visitor_reads_the_results_of_a_decided_program(new_context, settings, tmp_path):
+def test_visitor_reads_the_results_of_a_decided_program(
+    new_context, settings, tmp_path, screenshot_dir
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     boss = manager()
     program = ProgramFactory(
@@ -76,6 +78,7 @@ def test_visitor_reads_the_results_of_a_decided_program(new_context, settings, t
     labels = page.evaluate(
         "() => Chart.getChart(document.getElementById('results-chart-sector')).data.labels"
     )
+    page.screenshot(path=screenshot_dir / "public-results.png", full_page=True)
     assert sorted(labels) == ["Agritech", "Fintech"]
     with page.expect_download() as download:
         page.locator("#results-csv-link").click()
