@@ -42,7 +42,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     # would show its token): no "view on site" link for staff.
     view_on_site = False
     list_display = ["startup", "program", "status", "amount_display", "submitted_at"]
-    list_filter = ["program", "status", "startup__sector", "startup__region"]
+    list_filter = ["program", "status", "startup__sector", "startup__region", "publish_consent"]
     search_fields = ["startup__name", "startup__bin"]
     list_select_related = ["startup", "program"]
     inlines = [StatusChangeInline]

@@ -10,7 +10,9 @@ table does not allow, writes an `ApplicationStatusChange` history row and
 an audit entry per moved application. `application_transition` is the
 same path with one item. Whoever must tell people about a move (the team,
 the reviewers) writes the notification rows in the same transaction, in
-the service that made the move; nothing listens for status changes.
+the service that made the move; nothing listens for status changes (only
+the cached public pages are forgotten after a commit that moves an
+application into or out of the published statuses).
 
 `completed` is reached when the award is fully paid, in the transaction of
 the payment that completes it (`programs.services.funding`); a reversal
