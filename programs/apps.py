@@ -8,10 +8,11 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from programs.panels import funding_panel
+        from programs.panels import feedback_panel, funding_panel
         from startups.panels import application_panel_register
 
         application_panel_register(funding_panel)
+        application_panel_register(feedback_panel)
 
         # The public program pages are cached; a saved program or criterion ends them.
         from django.db.models.signals import post_delete, post_save
@@ -24,3 +25,12 @@ class ProgramsConfig(AppConfig):
                 signal.connect(
                     public_pages_invalidate, sender=model, dispatch_uid=f"public-{model}"
                 )
+
+        # The results pages sum the awards and the ledger: a new award or
+        # ledger entry (a payment or a reversal, only ever inserted) ends them.
+        from programs.models import Award, Disbursement
+
+        for model in (Award, Disbursement):
+            post_save.connect(
+                public_pages_invalidate, sender=model, dispatch_uid=f"public-results-{model}"
+            )

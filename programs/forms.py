@@ -70,6 +70,8 @@ class ProgramAdminForm(forms.ModelForm):
             "reviewers_see_others_before_submit",
             "normalise_reviewers",
             "disagreement_threshold",
+            "share_review_comments",
+            "share_review_scores",
         ]
 
     def clean_timezone(self):
@@ -205,6 +207,14 @@ class ReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_multiline],
+    )
+    comment_for_team = forms.CharField(
+        label=_("Comment for the team"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline],
+        help_text=_("Written to the founders; never signed with your name."),
     )
 
     def __init__(self, *args, criteria, **kwargs):

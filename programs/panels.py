@@ -1,8 +1,9 @@
-"""The funding panel on a team's application page (registered in apps.py)."""
+"""The funding and feedback panels on a team's application page (registered in apps.py)."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from programs.feedback import application_feedback
 from programs.models import Award
 from startups.enums import ApplicationStatus
 from startups.models import Application
@@ -37,5 +38,17 @@ def funding_panel(application: Application, request: HttpRequest) -> str:
             "payments": payments,
             "next_tranche": next((t for t in tranches if t.paid < t.amount), None),
         },
+        request=request,
+    )
+
+
+def feedback_panel(application: Application, request: HttpRequest) -> str:
+    """The reviewers' comments (and scores, if the program shares them), unsigned."""
+    feedback = application_feedback(application)
+    if not feedback:
+        return ""
+    return render_to_string(
+        "programs/feedback_panel.html",
+        {"feedback": feedback, "program": application.program},
         request=request,
     )

@@ -37,6 +37,7 @@ APPLICATION_ANSWERS = [
     "team",
     "use_of_funds",
     "video_url",
+    "one_line_pitch",
 ]
 STARTUP_FIELDS = [
     "name",
@@ -128,6 +129,7 @@ def account_export(*, user) -> dict:
                 "requested_amount": _value(a.requested_amount),
                 "answers": {f: _value(getattr(a, f)) for f in APPLICATION_ANSWERS},
                 "pitch_deck": a.pitch_deck_name or None,
+                "publish_consent": a.publish_consent,
                 "history": [
                     {
                         "from": c.from_status,

@@ -50,7 +50,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     # would show its token): no "view on site" link for staff.
     view_on_site = False
     list_display = ["startup", "program", "status", "amount_display", "submitted_at"]
-    list_filter = ["program", "status", "startup__sector", "startup__region"]
+    list_filter = ["program", "status", "startup__sector", "startup__region", "publish_consent"]
     # The application's number is its id: a term that is not a number skips it.
     search_fields = ["startup__name", "startup__bin", "id__exact"]
     list_select_related = ["startup", "program"]
@@ -67,6 +67,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "pitch_deck_name",
+        # The team's own choice: staff read it, never change it.
+        "one_line_pitch",
+        "publish_consent",
     ]
     exclude = ["pitch_deck"]
 

@@ -7,6 +7,7 @@ from portal.money import format_money
 from portal.validators import SINGLE_LINE_REFUSED, validate_multiline, validate_single_line
 from startups.enums import Country
 from startups.models import TEXT_SECTIONS, Application, Startup
+from startups.publication import publication_problem
 from startups.validators import pdf_page_count, validate_bin
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
@@ -129,7 +130,12 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [name for name, _label in TEXT_SECTIONS] + ["requested_amount", "video_url"]
+        fields = [name for name, _label in TEXT_SECTIONS] + [
+            "requested_amount",
+            "video_url",
+            "one_line_pitch",
+            "publish_consent",
+        ]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name, _label in TEXT_SECTIONS}
 
     def __init__(self, *args, **kwargs):
@@ -157,6 +163,32 @@ class ApplicationForm(forms.ModelForm):
         if value is not None and value <= 0:
             raise ValidationError(_("The requested amount must be more than zero."))
         return value
+
+    def clean(self):
+        data = super().clean()
+        problem = publication_problem(
+            consent=bool(data.get("publish_consent")), pitch=data.get("one_line_pitch") or ""
+        )
+        if problem:
+            self.add_error("one_line_pitch", problem)
+        return data
+
+
+class PublicationForm(forms.ModelForm):
+    """The consent to the public results page, on its own until the decision."""
+
+    class Meta:
+        model = Application
+        fields = ["one_line_pitch", "publish_consent"]
+
+    def clean(self):
+        data = super().clean()
+        problem = publication_problem(
+            consent=bool(data.get("publish_consent")), pitch=data.get("one_line_pitch") or ""
+        )
+        if problem:
+            self.add_error("one_line_pitch", problem)
+        return data
 
 
 class ChooseStartupForm(forms.Form):

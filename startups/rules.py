@@ -43,7 +43,14 @@ def is_withdrawable_by_team(user, application) -> bool:
     )
 
 
+@rules.predicate
+def is_publication_editable(user, application) -> bool:
+    """The consent to publication changes until the decision."""
+    return application is not None and application.publication_editable
+
+
 rules.add_perm("startups.manage_team", is_startup_owner)
 # The status first: it needs no query, and most applications are past withdrawing.
 rules.add_perm("startups.withdraw_application", is_withdrawable_by_team & is_team_member)
 rules.add_perm("startups.download_pitch_deck", is_team_member | is_application_staff)
+rules.add_perm("startups.change_publication", is_publication_editable & is_team_member)

@@ -233,6 +233,8 @@ def application_start(
 EDITABLE_FIELDS = [name for name, _label in TEXT_SECTIONS] + [
     "requested_amount",
     "video_url",
+    "one_line_pitch",
+    "publish_consent",
 ]
 
 

@@ -32,6 +32,11 @@ startup_patterns = [
         applications.application_withdraw,
         name="application_withdraw",
     ),
+    path(
+        "applications/<int:pk>/publication/",
+        applications.application_publication,
+        name="application_publication",
+    ),
     path("applications/<int:pk>/pitch-deck/", applications.pitch_deck, name="pitch_deck"),
 ]
 

@@ -10,7 +10,9 @@ table does not allow, writes an `ApplicationStatusChange` history row and
 an audit entry per moved application. `application_transition` is the
 same path with one item. Whoever must tell people about a move (the team,
 the reviewers) writes the notification rows in the same transaction, in
-the service that made the move; nothing listens for status changes.
+the service that made the move; nothing listens for status changes (only
+the cached public pages are forgotten after a commit that moves an
+application into or out of the published statuses).
 
 `completed` is reached when the award is fully paid, in the transaction of
 the payment that completes it (`programs.services.funding`); a reversal
@@ -27,6 +29,7 @@ from portal.models import User
 from portal.transitions import Move, StateMachine, transition
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange
+from startups.public_cache import public_cache_invalidate
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
@@ -63,6 +66,16 @@ def _history(
     ]
 
 
+# The public results list the projects in these statuses (programs.public_results).
+PUBLISHED = frozenset({S.SELECTED, S.FUNDED, S.COMPLETED})
+
+
+def _results_changed(moves: list[Move[Application]]) -> None:
+    """A move into or out of the published statuses ends the cached public pages."""
+    if any((move.source in PUBLISHED) != (move.target in PUBLISHED) for move in moves):
+        public_cache_invalidate()
+
+
 APPLICATION_MACHINE = StateMachine(
     model=Application,
     states=S,
@@ -71,6 +84,7 @@ APPLICATION_MACHINE = StateMachine(
     refused_message=_("An application cannot go from “%(source)s” to “%(target)s”."),
     fields_for=_fields_for,
     history=_history,
+    after_commit=(_results_changed,),
 )
 
 

@@ -72,6 +72,10 @@ class ProgramAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Feedback to teams"),
+            {"fields": ["share_review_comments", "share_review_scores"]},
+        ),
     ]
 
     # The status is shown, never edited: it moves only through these actions,

@@ -67,6 +67,7 @@ def review_view(model_admin, request, pk):
                     scores=form.scores(),
                     recommendation=form.cleaned_data["recommendation"],
                     note=form.cleaned_data["note"],
+                    comment_for_team=form.cleaned_data["comment_for_team"],
                     submit="submit" in request.POST,
                 )
             except DomainError as error:
@@ -137,7 +138,11 @@ def conflict_view(model_admin, request, pk):
 def _initial(review):
     if review is None:
         return {}
-    initial = {"recommendation": review.recommendation, "note": review.note_for_managers}
+    initial = {
+        "recommendation": review.recommendation,
+        "note": review.note_for_managers,
+        "comment_for_team": review.comment_for_team,
+    }
     for score in review.scores.all():
         initial[f"score_{score.criterion_id}"] = str(score.value)
         initial[f"comment_{score.criterion_id}"] = score.comment

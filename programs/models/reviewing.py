@@ -130,6 +130,11 @@ class Review(models.Model):
     note_for_managers = models.TextField(
         _("note for the managers"), blank=True, max_length=5000, validators=[validate_multiline]
     )
+    # Shared with the team after the decision when the program says so
+    # (`Program.share_review_comments`); the note above never is.
+    comment_for_team = models.TextField(
+        _("comment for the team"), blank=True, max_length=5000, validators=[validate_multiline]
+    )
     total = models.DecimalField(
         _("total (0–100)"), max_digits=6, decimal_places=3, null=True, blank=True
     )

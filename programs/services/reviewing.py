@@ -58,8 +58,12 @@ def review_save(
     recommendation: str,
     note: str,
     submit: bool,
+    comment_for_team: str | None = None,
 ) -> Review:
-    """Save the reviewer's scores as a draft, or submit them (then locked)."""
+    """Save the reviewer's scores as a draft, or submit them (then locked).
+
+    `comment_for_team` None leaves the stored comment as it is.
+    """
     with transaction.atomic():
         assignment = (
             Assignment.objects.select_for_update().select_related("program").get(pk=assignment.pk)
@@ -112,7 +116,11 @@ def review_save(
         )
         review.recommendation = recommendation
         review.note_for_managers = (note or "").strip()
-        review.save(update_fields=["recommendation", "note_for_managers", "updated_at"])
+        if comment_for_team is not None:
+            review.comment_for_team = comment_for_team.strip()
+        review.save(
+            update_fields=["recommendation", "note_for_managers", "comment_for_team", "updated_at"]
+        )
         if submit:
             by_id = {c.pk: c for c in criteria}
             total = review_total(

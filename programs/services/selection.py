@@ -19,6 +19,7 @@ from portal.notifications import (
     notifications_create_many,
     notifications_enqueue,
 )
+from programs.feedback import Feedback, feedback_for_applications
 from programs.ranking import selection_totals
 from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_set_status
@@ -42,6 +43,7 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
         S.WAITLISTED: NotificationKind.DECISION_WAITLISTED,
         S.REJECTED: NotificationKind.DECISION_REJECTED,
     }
+    feedback = _decision_feedback(applications)
     specs: list[NotificationSpec] = [
         {
             "kind": kinds[application.status],
@@ -56,6 +58,7 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
                 "startup": application.startup.name,
                 "amount": format_money(application.requested_amount, application.program.currency),
                 "path": application.get_absolute_url(),
+                "feedback": feedback.get(application.pk, []),
             },
         }
         for application in applications
@@ -63,6 +66,20 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
         for recipient in team_recipients(startup=application.startup)
     ]
     return [row.pk for row in notifications_create_many(specs, enqueue=False)]
+
+
+def _decision_feedback(applications: list[Application]) -> dict[int, Feedback]:
+    """The reviewers' shared feedback for the decision e-mails, per program in one go."""
+    feedback: dict[int, Feedback] = {}
+    programs = {application.program_id: application.program for application in applications}
+    for program in programs.values():
+        feedback.update(
+            feedback_for_applications(
+                program=program,
+                application_ids=[a.pk for a in applications if a.program_id == program.pk],
+            )
+        )
+    return feedback
 
 
 def _unjudged_reasons(program: Program, application: Application) -> list[str]:

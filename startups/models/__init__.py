@@ -7,6 +7,8 @@ program's status only by `programs.services.program_set_status`.
 """
 
 from startups.models.application import (
+    PITCH_MAX_LENGTH,
+    PUBLICATION_EDITABLE,
     TEXT_SECTIONS,
     Application,
     ApplicationQuerySet,
@@ -24,6 +26,8 @@ from startups.models.startup import (
 
 __all__ = [
     "INVITATION_LIFETIME",
+    "PITCH_MAX_LENGTH",
+    "PUBLICATION_EDITABLE",
     "TEXT_SECTIONS",
     "Application",
     "ApplicationQuerySet",

@@ -21,6 +21,15 @@ from startups.enums import ApplicationStatus
 from startups.models.program import Program
 from startups.models.startup import Startup
 
+PITCH_MAX_LENGTH = 140
+
+# Until the decision the team may still change its consent to publication.
+PUBLICATION_EDITABLE = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+)
+
 
 def pitch_deck_path(instance, filename: str) -> str:
     # A random name: the founder's file name is kept only as metadata, and
@@ -107,6 +116,24 @@ class Application(models.Model):
         _("pitch deck pages"), null=True, blank=True, editable=False
     )
     video_url = models.URLField(_("video link"), blank=True, validators=[validate_single_line])
+    # The team's consent to the public results page (`programs.public_results`):
+    # not given by default; changed by the draft form or, until the decision,
+    # by `startups.publication.application_set_publication`.
+    one_line_pitch = models.CharField(
+        _("one-line pitch"),
+        max_length=PITCH_MAX_LENGTH,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("What your startup does, in one sentence (at most 140 characters)."),
+    )
+    publish_consent = models.BooleanField(
+        _("publish our startup's name and one-line pitch if selected"),
+        default=False,
+        help_text=_(
+            "If your startup is selected, the program's public results page shows its name "
+            "and one-line pitch. Without your consent it shows only “a startup in” your sector."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +183,10 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def publication_editable(self) -> bool:
+        return self.status in PUBLICATION_EDITABLE
 
     @property
     def currency(self) -> str:

@@ -139,6 +139,23 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Feedback to teams once decided (`programs.feedback`): reviewers' names never.
+    share_review_comments = models.BooleanField(
+        _("share reviewers' comments with the teams"),
+        default=False,
+        help_text=_(
+            "After the decision each team sees the reviewers' comments for the team "
+            "(never the reviewers' names or their notes to the managers)."
+        ),
+    )
+    share_review_scores = models.BooleanField(
+        _("share review scores with the teams"),
+        default=False,
+        help_text=_(
+            "After the decision each team sees each review's total (0–100) and its score "
+            "per criterion, labelled “Reviewer 1”, “Reviewer 2”…"
+        ),
+    )
 
     objects = ProgramQuerySet.as_manager()
 

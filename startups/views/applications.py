@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from portal.exceptions import DomainError
 from startups import selectors, services
 from startups.downloads import pitch_deck_response
-from startups.forms import ApplicationForm, ChooseStartupForm, WithdrawForm
+from startups.forms import ApplicationForm, ChooseStartupForm, PublicationForm, WithdrawForm
 from startups.models import Application, Program
 from startups.panels import application_panels_render
+from startups.publication import CHANGE_PUBLICATION, application_set_publication
 
 
 @login_required
@@ -54,6 +55,10 @@ def application_detail(request, pk: int):
         else [],
         "withdraw_form": WithdrawForm(),
         "can_withdraw": request.user.has_perm("startups.withdraw_application", application),
+        # A draft changes its consent in the form with its answers.
+        "publication_form": PublicationForm(instance=application)
+        if not application.is_editable and request.user.has_perm(CHANGE_PUBLICATION, application)
+        else None,
     }
     return render(request, "startups/application_detail.html", context)
 
@@ -136,6 +141,31 @@ def application_withdraw(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Your application is withdrawn."))
+    return redirect(application.get_absolute_url())
+
+
+@login_required
+@require_POST
+def application_publication(request, pk: int):
+    """The team changes its consent to the public results page, until the decision."""
+    application = selectors.application_get_for_member(user=request.user, pk=pk)
+    form = PublicationForm(request.POST, instance=Application(program=application.program))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect(application.get_absolute_url())
+    try:
+        application_set_publication(
+            application=application,
+            actor=request.user,
+            consent=form.cleaned_data["publish_consent"],
+            pitch=form.cleaned_data["one_line_pitch"],
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your choice about publication is saved."))
     return redirect(application.get_absolute_url())
 
 

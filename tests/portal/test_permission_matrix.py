@@ -169,6 +169,9 @@ EXPECTED = {
     "set_language": everyone(405),  # POST only
     "programs:list": everyone(200),
     "programs:detail": everyone(200),
+    # Results are published once a program is decided; the world's call is not.
+    "programs:results": everyone(404),
+    "programs:results_csv": everyone(404),
     "account_login": E(200, "/", "/", "/"),
     # One's own data: the page, the JSON export, and deleting (POST only).
     "account_data": SITE(200, 200, 200),
@@ -223,6 +226,7 @@ EXPECTED = {
     "startups:member_remove": SITE(405, 405, 405),
     "startups:application_submit": SITE(405, 405, 405),
     "startups:application_withdraw": SITE(405, 405, 405),
+    "startups:application_publication": SITE(405, 405, 405),
     # --- The admin site ---
     "admin:index": A(200, 200),
     "admin:app_list": A(200, 200),
@@ -330,6 +334,7 @@ PK_OBJECTS = {
     "startups:application_edit": "application_a",
     "startups:application_submit": "application_a",
     "startups:application_withdraw": "application_a",
+    "startups:application_publication": "application_a",
     "startups:pitch_deck": "application_a",
 }
 
@@ -610,7 +615,15 @@ def snapshot() -> tuple:
         return list(queryset.order_by("pk").values_list("pk", *fields))
 
     return (
-        rows(Application.objects, "status", "problem", "requested_amount", "version"),
+        rows(
+            Application.objects,
+            "status",
+            "problem",
+            "requested_amount",
+            "version",
+            "publish_consent",
+            "one_line_pitch",
+        ),
         rows(Startup.objects, "name"),
         rows(Membership.objects, "user_id", "role"),
         rows(Invitation.objects, "email", "revoked_at", "accepted_at"),
@@ -648,6 +661,12 @@ def _posts(w):
             {"anonymous": LOGIN, "founder_b": 404, "reviewer_a": 404, "manager": 404},
         ),
         ("startups:application_submit", "application_a", {}, {"founder_b": 404, "superuser": 404}),
+        (
+            "startups:application_publication",
+            "application_a",
+            {"publish_consent": "on", "one_line_pitch": "HIJACK"},
+            {"anonymous": LOGIN, "founder_b": 404, "reviewer_a": 404, "manager": 404},
+        ),
         (
             "startups:startup_edit",
             "startup_a",
@@ -776,7 +795,7 @@ def _post_url(name, obj, w):
     return reverse(name, args=[_object(w, obj).pk])
 
 
-POST_CASES = 26
+POST_CASES = 27
 
 
 def test_post_case_list_is_what_the_parametrisation_runs(world):

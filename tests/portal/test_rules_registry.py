@@ -65,6 +65,7 @@ def test_the_registry_holds_the_apps_permissions():
         "programs.review_applications",
         "programs.review_assignment",
         "programs.see_other_reviews",
+        "startups.change_publication",
         "startups.download_pitch_deck",
         "startups.manage_team",
         "startups.withdraw_application",

@@ -220,13 +220,15 @@ def past_program_create(*, teams: int) -> tuple[Program, list[Application]]:
         review_deadline=now - timedelta(days=300),
         min_team_size=1,
         status=ProgramStatus.OPEN,
+        # Teams read the reviewers' comments (not their scores) after the decision.
+        share_review_comments=True,
     )
     _criteria_create(program)
     own = Startup.objects.get(name="Qazaq Agro Cold")
     others = Startup.objects.exclude(pk=own.pk).order_by("id")[: teams - 1]
     rng = Random(2025)  # noqa: S311 (demo data, reproducible on purpose)
     applications = []
-    for startup in [own, *others.prefetch_related("memberships__user")]:
+    for number, startup in enumerate([own, *others.prefetch_related("memberships__user")]):
         owner = next(m.user for m in startup.memberships.all() if m.role == "owner")
         amount = Decimal(rng.randrange(20, 41) * 500_000)
         written = texts.answers(
@@ -245,6 +247,9 @@ def past_program_create(*, teams: int) -> tuple[Program, list[Application]]:
             requested_amount=amount,
             created_by=owner,
             updated_by=owner,
+            # Two teams in three agree to be named on the public results page.
+            publish_consent=number % 3 != 2,
+            one_line_pitch=texts.pitch(startup.description),
             **written,
         )
         application_record_creation(application=application, actor=owner)

@@ -115,3 +115,13 @@ REVIEW_NOTES = [
 ]
 
 MILESTONES = ["Agreement signed", "MVP in use", "First sales"]
+
+
+# What a reviewer writes for the team (shared when the program chooses).
+TEAM_COMMENTS = [
+    "Show evidence of demand beyond your pilot customers: letters of intent or paid orders.",
+    "The solution is clear; explain how you will reach customers outside your home region.",
+    "Break the budget down by milestone so that each tranche is tied to a result.",
+    "A strong team; add someone with sales experience in your sector.",
+    "Compare your product with the existing alternatives and say why customers would switch.",
+]

@@ -24,7 +24,7 @@ from programs.management.demo.data import (
     LANGUAGE_WEIGHTS,
     REVIEWER_STYLES,
 )
-from programs.management.demo.texts import review_note
+from programs.management.demo.texts import review_note, team_comment
 from programs.models import Assignment, Recommendation, Review, ReviewStatus, Score
 from programs.roles import REVIEWERS
 from programs.services.reviewing import review_total
@@ -154,6 +154,10 @@ def reviews_create(
             status=ReviewStatus.SUBMITTED,
             recommendation=recommendation,
             note_for_managers=note,
+            # Four reviews in five write to the team too.
+            comment_for_team=team_comment(assignment.pk, assignment.reviewer.preferred_language)
+            if assignment.pk % 5
+            else "",
             total=total,
             created_at=assigned_at + timedelta(hours=2),
             updated_at=submitted_at,

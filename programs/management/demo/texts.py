@@ -72,3 +72,17 @@ def answers(
 
 def review_note(rng: Random, language: str) -> str:
     return rng.choice(BANKS[language].REVIEW_NOTES)
+
+
+def team_comment(number: int, language: str) -> str:
+    """A reviewer's comment for the team, chosen by number (the random streams stay as they are)."""
+    comments = BANKS[language].TEAM_COMMENTS
+    return comments[number % len(comments)]
+
+
+def pitch(description: str) -> str:
+    """A startup's description cut to a one-line pitch (at most 140 characters)."""
+    description = " ".join(description.split())
+    if len(description) <= 140:
+        return description
+    return description[:139].rsplit(" ", 1)[0] + "…"
