@@ -7,10 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from portal.models import AuditEntry, Notification, NotificationStatus, User
 from programs.models import Assignment, Award, Disbursement, Review, Score, Tranche
+from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange, Program, Startup
+from startups.models.application import TEXT_SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +133,51 @@ def test_seed_demo_writes_texts_in_the_three_languages():
     assert all(CYRILLIC.search(t) and not KAZAKH_LETTERS.search(t) for t in by_language["ru"])
     assert all(KAZAKH_LETTERS.search(text) for text in by_language["kk"])
     assert len({text for texts in by_language.values() for text in texts}) > 40
+
+
+def test_seed_demo_funded_applications_are_complete_and_dated_in_order():
+    """A funded application reads as one that lived through the call: every section
+    answered, a deck, and its history before its money (submitted < decided <
+    award agreement < payments), with the audit trail on the same dates."""
+    call_command("seed_demo", "--applications", "12", "--reviewers", "6")
+    funded = (
+        Application.objects.filter(award__isnull=False)
+        .select_related("award", "program")
+        .prefetch_related("status_changes", "award__disbursements")
+    )
+    assert funded.count() == 6
+    completed_seen = False
+    for application in funded:
+        empty = [name for name, _label in TEXT_SECTIONS if not getattr(application, name).strip()]
+        assert empty == [], f"{application}: empty sections {empty}"
+        assert application.requested_amount and application.pitch_deck
+        assert application.pitch_deck_name and application.pitch_deck_pages
+
+        moves = sorted(application.status_changes.all(), key=lambda c: (c.at, c.id))
+        # In date order the moves chain: each starts where the previous one ended.
+        chain = [(m.from_status, m.to_status) for m in moves]
+        assert all(a[1] == b[0] for a, b in zip(chain, chain[1:], strict=False)), chain
+        at = {m.to_status: m.at for m in moves}
+        award = application.award
+        payments = sorted(d.paid_on for d in award.disbursements.all())
+        assert payments, f"{application}: no payment"
+        local = {status: timezone.localdate(when) for status, when in at.items()}
+        assert application.created_at <= at[S.SUBMITTED] == application.submitted_at
+        assert application.submitted_at < application.program.closes_at
+        assert at[S.SUBMITTED] < at[S.UNDER_REVIEW] < at[S.SELECTED] < at[S.FUNDED]
+        assert local[S.SELECTED] < award.agreement_date <= local[S.FUNDED] < payments[0]
+        assert timezone.localdate(award.created_at) == award.agreement_date
+        if S.COMPLETED in at:
+            completed_seen = True
+            assert local[S.COMPLETED] == payments[-1]
+        # Nothing in its history is dated after its last payment or in the future.
+        assert max(local.values()) <= payments[-1] < timezone.localdate()
+        for disbursement in award.disbursements.all():
+            assert timezone.localdate(disbursement.recorded_at) == disbursement.paid_on
+        # The audit trail tells the same story on the same dates.
+        audit = AuditEntry.objects.filter(
+            action="application.status", object_id=str(application.pk)
+        ).order_by("at", "id")
+        assert [(e.before["status"], e.after["status"]) for e in audit] == chain[1:]
+        assert [e.at for e in audit] == [m.at for m in moves[1:]]
+    assert completed_seen  # one paid-up award at least, completed on its last payment

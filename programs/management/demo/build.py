@@ -21,6 +21,7 @@ from portal.models import Notification, NotificationStatus, User
 from programs.management.demo import fixed
 from programs.management.demo.bulk import tables_analyze
 from programs.management.demo.cohort import Team, cohort_create
+from programs.management.demo.past_dates import past_program_date
 from programs.management.demo.reviews import reviewers_create, reviews_create
 from programs.models import ApplicationScore, Assignment, Review, Score
 from programs.roles import roles_sync
@@ -94,6 +95,7 @@ def demo_build(
         if "scores_rebuild" in get_commands():  # selection reads the kept scores
             call_command("scores_rebuild", "--program", past.slug, stdout=StringIO())
         fixed.past_program_decide(program=past, applications=past_applications, funded=funded)
+        past_program_date(program=past, applications=past_applications)
         step(f"Last year's program: {past.awards.count()} awards, tranches and payments.")
         # The service path wrote outbox rows (submissions, decisions, awards); a
         # demo mails no one, so they stand as sent and no worker picks them up.

@@ -59,7 +59,7 @@ def _pick(rng: Random, weights: dict) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _deck() -> str:
+def deck_store() -> str:
     """One stored deck all generated applications point to (ten thousand files add nothing)."""
     storage = Application._meta.get_field("pitch_deck").storage
     if not storage.exists(DECK):
@@ -80,7 +80,7 @@ def cohort_create(
 ) -> list[Team]:
     """`size` applications to `program`; returns the teams sent to review (under review)."""
     used_names = set(Startup.objects.values_list("name", flat=True))
-    deck = _deck()
+    deck = deck_store()
     users, startups, applications, teams = [], [], [], []
     fates = []
     for index in range(size):

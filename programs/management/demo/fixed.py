@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.mfa import totp_enrol
 from portal.models import User
-from programs.management.demo import texts
+from programs.management.demo import past_dates, texts
 from programs.management.demo.data import (
     CRITERIA,
     DEMO_ACCOUNTS,
@@ -239,8 +239,8 @@ def past_program_create(*, teams: int) -> tuple[Program, list[Application]]:
             place=place_in(startup.region, startup.city, owner.preferred_language),
             team_size=startup.team_size,
             amount_millions=int(amount // 1_000_000),
-            sections=("problem", "solution"),
         )
+        # Every section answered and a deck: these went through a real submission.
         application = Application.objects.create(
             startup=startup,
             program=program,
@@ -251,6 +251,7 @@ def past_program_create(*, teams: int) -> tuple[Program, list[Application]]:
             publish_consent=number % 3 != 2,
             one_line_pitch=texts.pitch(startup.description),
             **written,
+            **past_dates.deck_fields(startup.name),
         )
         application_record_creation(application=application, actor=owner)
         # The call is long closed: its applications went through as submitted then.
@@ -290,7 +291,8 @@ def _award_and_pay(application: Application, index: int, manager: User, now) -> 
         schedule=[
             {
                 "amount": amount,
-                "planned_date": agreement + timedelta(days=120 * n),
+                # The first tranche two weeks after the signature, then every four months.
+                "planned_date": agreement + timedelta(days=14 + 120 * n),
                 "milestone": milestone,
             }
             for n, (amount, milestone) in enumerate(zip(thirds, MILESTONES, strict=True))
@@ -298,7 +300,9 @@ def _award_and_pay(application: Application, index: int, manager: User, now) -> 
         actor=manager,
     )
     for tranche in tranches[: 1 + index % 3]:
-        if tranche.planned_date <= timezone.localdate():
+        if tranche.planned_date >= timezone.localdate():
+            break
+        with past_dates.recorded_on(tranche.planned_date):
             disbursement_record(
                 tranche=tranche,
                 amount=tranche.amount,
