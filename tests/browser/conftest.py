@@ -78,9 +78,8 @@ def new_context(browser, live_server) -> Iterator[Callable]:
     contexts = []
 
     def make(**kwargs):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, locale="en-US", **kwargs
-        )
+        options = {"viewport": VIEWPORT, "locale": "en-US", **kwargs}  # a phone may ask
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         context.problems = []
         context.on(
