@@ -142,3 +142,17 @@ def staff_login(context, email: str) -> object:
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     return page
+
+
+def overflowing(page, width: int) -> list[str]:
+    """The first few elements reaching past `width` (outside a box that scrolls on its own)."""
+    return page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => !el.closest('.table-responsive, .board-scroll'))
+            .slice(0, 4)
+            .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                 + (el.className && typeof el.className === 'string'
+                    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
+        width,
+    )

@@ -18,6 +18,7 @@ from tests.browser.demo_pages import (
     demo_seed,
     founder_login,
     founder_paths,
+    overflowing,
     public_paths,
     set_language,
     staff_login,
@@ -37,16 +38,7 @@ def _too_wide(page, path: str, width: int) -> str | None:
     scroll = page.evaluate(PAGE_WIDTH)
     if scroll <= width:
         return None
-    culprits = page.evaluate(
-        """width => [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > width + 1)
-            .filter(el => !el.closest('.table-responsive, .scroll-x'))
-            .slice(0, 4)
-            .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                 + (el.className && typeof el.className === 'string'
-                    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''))""",
-        width,
-    )
+    culprits = overflowing(page, width)
     return f"{path}: {scroll} px ({', '.join(culprits)})"
 
 
