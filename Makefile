@@ -62,10 +62,12 @@ test:
 bench: install-dev
 	$(PY) -m bench $(BENCH)
 
-# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+# Refresh the README's and the guides' screenshots (docs/screenshots/, used by
+# docs/guide-*.md) from the browser tests; an ordinary test run never writes them.
 screenshots:
 	@$(MAKE) --no-print-directory install-dev
 	SCREENSHOTS=1 DATABASE_URL="$$($(PY) -m tests.dbchoice --url)" $(PY) -m pytest tests/browser -m browser -p no:cacheprovider -q
+	@du -ch docs/screenshots/*.png | tail -n 1 | sed 's/total/docs\/screenshots\/ in all (keep it under 3 MB)/'
 
 lint: install-dev
 	$(PY) -m ruff check .
