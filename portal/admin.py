@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.api import admin as _api_admin  # noqa: F401 (registers the API tokens)
 from portal.models import AuditEntry, Notification, User
 from portal.notifications import notifications_resend
 
@@ -35,7 +36,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_repr"]
+    list_display = ["at", "actor", "action", "object_type", "object_repr", "api_token_label"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "object_id", "actor__email", "note"]
     list_select_related = ["actor"]

@@ -108,6 +108,16 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Set when the change came through the REST API (`portal.audit.audit_via_token`).
+    api_token = models.ForeignKey(
+        "portal.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API token"),
+    )
+    api_token_label = models.CharField(_("through API token"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -253,3 +263,68 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target} ({self.get_status_display()})"
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may do; never more than its user may (`portal.api.scopes`)."""
+
+    FOUNDER_READ = "founder:read", _("Founder: read my startups and applications")
+    FOUNDER_WRITE = "founder:write", _("Founder: edit and submit my applications")
+    REVIEWER_READ = "reviewer:read", _("Reviewer: read my assignments")
+    MANAGER_READ = "manager:read", _("Manager: read applications, scores, funding and reports")
+    MANAGER_WRITE = "manager:write", _("Manager: record decisions and payments")
+
+
+class ApiToken(models.Model):
+    """A personal REST API token: a high-entropy secret kept only as its SHA-256.
+
+    Created and revoked by `portal.api.tokens` (the user's own page, or a
+    superuser in the admin); the secret is shown once, at creation. The short
+    visible `prefix` finds the row; the hash is compared in constant time.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret (SHA-256)"), max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def label(self) -> str:
+        """How the audit trail names it: the visible prefix and the name."""
+        return f"{self.prefix} {self.name}"[:120]
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
