@@ -31,7 +31,8 @@ the message in the token user's language (or Accept-Language).
 class PortalApi(NinjaAPI):
     def create_response(self, request: HttpRequest, data, *args, **kwargs) -> HttpResponse:
         response = super().create_response(request, data, *args, **kwargs)
-        if getattr(request, "api_token", None) is not None:
+        # Whatever answers a request that carries credentials is kept by no cache.
+        if getattr(request, "api_token", None) is not None or request.headers.get("Authorization"):
             response["Cache-Control"] = "private, no-store"
         return response
 

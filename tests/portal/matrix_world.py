@@ -223,8 +223,23 @@ def build_world() -> World:
     w.objects["job"] = _suggestion_job(program, u["manager"])
     w.objects["assignment_job"] = _assignment_job(program, u["manager"])
     w.objects["export_job"] = _export_job(u["manager"])
+    w.objects["api_token"], w.api_tokens = _api_tokens(w)
     w.forbidden = _forbidden(w, other)
     return w
+
+
+def _api_tokens(w: World):
+    """A token per role with every scope the role may hold (the REST API's matrix)."""
+    from portal.api.scopes import scopes_allowed
+    from portal.api.tokens import api_token_create
+
+    secrets = {}
+    token = None
+    for role, user in w.users.items():
+        token, secrets[role] = api_token_create(
+            user=user, name=f"matrix {role}", scopes=sorted(scopes_allowed(user)), actor=user
+        )
+    return token, secrets
 
 
 def _suggestion_job(program, user):

@@ -124,6 +124,10 @@ MODEL_ADMINS = {
         A(403, 200), superuser_only(), A(403, 200), superuser_only(), A(403, 200)
     ),
     # Programs: managers; deleting one is the superuser's.
+    # API tokens: the superuser's alone; kept for the audit trail, never deleted.
+    "portal_apitoken": model_admin(
+        superuser_only(), superuser_only(), superuser_only(), nobody(), superuser_only()
+    ),
     "startups_program": model_admin(
         A(403, 200), A(403, 200), A(403, 200), superuser_only(), A(403, 200)
     ),
@@ -227,6 +231,38 @@ EXPECTED = {
     "startups:application_submit": SITE(405, 405, 405),
     "startups:application_withdraw": SITE(405, 405, 405),
     "startups:application_publication": SITE(405, 405, 405),
+    # --- The REST API (tests use each role's token: founders founder:read+write,
+    # reviewers reviewer:read, managers and the superuser manager:read+write;
+    # none for visitors). Pages around it use the session like the site. ---
+    "api_schema": everyone(200),
+    "api_docs": everyone(200),
+    "api_tokens": SITE(200, 200, 200),
+    "api_token_revoke": SITE(405, 405, 405),
+    "api:api-root": everyone(404),
+    "api:programs_list": everyone(200),
+    "api:program_detail": everyone(200),
+    "api:program_results": everyone(404),  # the program is not decided yet
+    # Founder routes: the team's own; another founder 404; staff tokens lack the scope.
+    "api:my_startups": E(401, 200, 403, 403),
+    "api:my_startup": E(401, 200, 403, 403, founder_b=404),
+    "api:my_applications": E(401, 200, 403, 403),
+    "api:application_start": E(401, 200, 403, 403),  # its GET is the list
+    "api:my_application": E(401, 200, 403, 403, founder_b=404),
+    "api:application_update": E(401, 200, 403, 403, founder_b=404),  # its GET is the read
+    "api:application_submit": everyone(405),  # POST only
+    "api:my_assignments": E(401, 403, 200, 403),
+    # Manager routes; POST/PUT-only routes answer GET with 405.
+    "api:program_applications": E(401, 403, 403, 200),
+    "api:managed_application": E(401, 403, 403, 200),
+    "api:application_decide": everyone(405),
+    "api:awards_list": E(401, 403, 403, 200),
+    "api:award_create": E(401, 403, 403, 200),  # its GET is the list
+    "api:award_detail": E(401, 403, 403, 200),
+    "api:award_schedule": everyone(405),
+    "api:disbursement_record": everyone(405),
+    "api:disbursement_reverse": everyone(405),
+    "api:report_funding": E(401, 403, 403, 200),
+    "api:ledger_feed": E(401, 403, 403, 200),
     # --- The admin site ---
     "admin:index": A(200, 200),
     "admin:app_list": A(200, 200),
@@ -294,6 +330,7 @@ ADMIN_OBJECTS = {
     "portal/user": "founder_a",
     "portal/auditentry": "audit_entry",
     "portal/notification": "notification",
+    "portal/apitoken": "api_token",
     "startups/startup": "startup_a",
     "startups/application": "application_a",
     "startups/invitation": "invitation",
@@ -336,6 +373,7 @@ PK_OBJECTS = {
     "startups:application_withdraw": "application_a",
     "startups:application_publication": "application_a",
     "startups:pitch_deck": "application_a",
+    "api_token_revoke": "api_token",
 }
 
 
@@ -365,6 +403,11 @@ def url_for(key: str, world) -> str:
                 "token": world.invitation.token,
                 "slug": world.program.slug,
                 "job_id": world.objects[JOB_OBJECTS.get(key, "job")].pk,
+                "startup_id": world.startup_a.pk,
+                "application_id": world.application_a.pk,
+                "award_id": world.award.pk,
+                "tranche_id": world.tranche.pk,
+                "disbursement_id": world.disbursement.pk,
                 "id": world.users["founder_a"].pk,
                 "app_label": "programs",
                 "key": "no-such-key",
@@ -420,6 +463,7 @@ def world(django_db_setup, django_db_blocker, world_media):
             ):
                 built = build_world()
                 built.clients = {role: _signed_in(built, role) for role in ROLES}
+                built.api_clients = {role: _with_token(built, role) for role in ROLES}
             yield built
         finally:
             transaction.set_rollback(True)
@@ -431,6 +475,17 @@ def _signed_in(world, role: str) -> Client:
     if role != "anonymous":
         client.force_login(world.users[role])
     return client
+
+
+def _with_token(world, role: str) -> Client:
+    """A client carrying a token with every scope the role may hold (none for visitors)."""
+    if role == "anonymous":
+        return Client()
+    return Client(HTTP_AUTHORIZATION=f"Bearer {world.api_tokens[role]}")
+
+
+def client_for(world, key: str, role: str) -> Client:
+    return (world.api_clients if key.startswith("api:") else world.clients)[role]
 
 
 NO_STORE = "portal.middleware.NoStoreForSignedInMiddleware"
@@ -479,7 +534,7 @@ def test_route_answers_each_role_as_expected(world, key, role):
         pytest.fail(f"no expectation for {key!r}: say in EXPECTED who may open it")
     expected = EXPECTED[key][role]
     url = url_for(key, world) + QUERY.get(key, "")
-    response = world.clients[role].get(url)
+    response = client_for(world, key, role).get(url)
     if isinstance(expected, str):
         assert (response.status_code, response.get("Location", "")[: len(expected)]) == (
             302,
@@ -814,6 +869,61 @@ def test_post_refused_and_nothing_changes(world, index):
             assert response["Location"].startswith(expected), (url, role)
         else:
             assert response.status_code == expected, (url, role, observed(response))
+        assert snapshot() == before, (url, role)
+
+
+def _api_writes(w):
+    """(method, url, JSON body, {role: expected}) for the REST API's writes."""
+    app_a, tranche = w.application_a.pk, w.tranche.pk
+    return [
+        (
+            "patch",
+            f"/api/v1/founder/applications/{app_a}",
+            {"version": 1, "problem": "HIJACK"},
+            {"anonymous": 401, "founder_b": 404, "reviewer_a": 403, "manager": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/founder/applications/{app_a}/submit",
+            {},
+            {"founder_b": 404, "manager": 403, "superuser": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/manager/applications/{w.application_b.pk}/decision",
+            {"decision": "selected", "exception_reason": "HIJACK"},
+            {"anonymous": 401, "founder_a": 403, "reviewer_a": 403, "reviewer_free": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/manager/tranches/{tranche}/disbursements",
+            {"amount": "1.00", "paid_on": "2026-02-04", "reference": "HIJACK"},
+            {"founder_a": 403, "reviewer_a": 403, "reviewer_conflict": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/manager/disbursements/{w.disbursement.pk}/reverse",
+            {"note": "HIJACK"},
+            {"founder_a": 403, "cofounder_a": 403, "reviewer_a": 403},
+        ),
+        (
+            "put",
+            f"/api/v1/manager/awards/{w.award.pk}/tranches",
+            {"tranches": [{"amount": "1.00", "planned_date": "2026-02-01", "milestone": "X"}]},
+            {"founder_a": 403, "reviewer_a": 403},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_api_write_refused_and_nothing_changes(world, index):
+    method, url, data, expected_by_role = _api_writes(world)[index]
+    for role, expected in expected_by_role.items():
+        before = snapshot()
+        client = world.api_clients[role]
+        response = getattr(client, method)(url, data, content_type="application/json")
+        assert response.status_code == expected, (url, role, response.content[:200])
+        assert response.json()["error"]["code"] in {"not_authenticated", "forbidden", "not_found"}
         assert snapshot() == before, (url, role)
 
 
