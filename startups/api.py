@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from portal.api.auth import FOUNDER_READ, FOUNDER_WRITE, acting
 from portal.api.errors import ERRORS, ApiError
@@ -293,7 +293,9 @@ def application_start(request: HttpRequest, payload: ApplicationStartIn):
         application, created = services.application_start(
             startup=startup, program=program, actor=request.user
         )
-    return (201 if created else 200), application_out(_mine(request, application.pk), detail=True)
+    return Status(
+        201 if created else 200, application_out(_mine(request, application.pk), detail=True)
+    )
 
 
 class ApplicationDraftIn(Schema):

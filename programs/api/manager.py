@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from portal.api.auth import MANAGER_READ, MANAGER_WRITE, acting
 from portal.api.errors import ERRORS
@@ -227,7 +227,7 @@ def award_create(request: HttpRequest, payload: AwardIn):
             actor=request.user,
             over_request_reason=payload.over_request_reason,
         )
-    return 201, award_out(_awards().get(pk=award.pk))
+    return Status(201, award_out(_awards().get(pk=award.pk)))
 
 
 class TrancheIn(Schema):
@@ -280,9 +280,11 @@ def disbursement_record(request: HttpRequest, tranche_id: Id, payload: PaymentIn
             reference=payload.reference,
             actor=request.user,
         )
-    return 201, disbursement_out(
-        Disbursement.objects.select_related(*DISBURSEMENT_RELATED).get(pk=entry.pk)
-    )
+    return Status(201, _entry(entry.pk))
+
+
+def _entry(pk: int) -> DisbursementOut:
+    return disbursement_out(Disbursement.objects.select_related(*DISBURSEMENT_RELATED).get(pk=pk))
 
 
 class ReversalIn(Schema):
@@ -301,9 +303,7 @@ def disbursement_reverse(request: HttpRequest, disbursement_id: Id, payload: Rev
         entry = funding.disbursement_reverse(
             disbursement=original, actor=request.user, note=payload.note
         )
-    return 201, disbursement_out(
-        Disbursement.objects.select_related(*DISBURSEMENT_RELATED).get(pk=entry.pk)
-    )
+    return Status(201, _entry(entry.pk))
 
 
 # --- The funding report -------------------------------------------------------------

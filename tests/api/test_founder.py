@@ -1,0 +1,158 @@
+"""The founder's scope: read, start, edit and submit one's own applications, through
+the site's services; another team's is not found."""
+
+from decimal import Decimal
+
+import pytest
+
+from portal.models import ApiToken, AuditEntry
+from startups.enums import ApplicationStatus
+from startups.models import Application
+from tests.api.conftest import FOUNDER, bearer, token_for
+from tests.factories import (
+    ApplicationFactory,
+    CriterionFactory,
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(founder_user):
+    return StartupFactory(name="Alpha Agro", owner=founder_user)
+
+
+def test_founder_token_cannot_read_another_teams_application(founder_user, team):
+    mine = ApplicationFactory(startup=team, complete=True, problem="MINE-PROBLEM")
+    theirs = ApplicationFactory(
+        startup=StartupFactory(owner=UserFactory()), complete=True, problem="THEIR-PROBLEM"
+    )
+    client = bearer(token_for(founder_user, FOUNDER))
+    assert client.get(f"/api/v1/founder/applications/{mine.pk}").json()["problem"] == (
+        "MINE-PROBLEM"
+    )
+    refused = client.get(f"/api/v1/founder/applications/{theirs.pk}")
+    missing = client.get("/api/v1/founder/applications/2147483647")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json() == missing.json()
+    listed = client.get("/api/v1/founder/applications").json()
+    assert [a["id"] for a in listed] == [mine.pk]
+    edit = client.patch(
+        f"/api/v1/founder/applications/{theirs.pk}",
+        {"version": 1, "problem": "HIJACK"},
+        content_type="application/json",
+    )
+    assert edit.status_code == 404
+    assert Application.objects.get(pk=theirs.pk).problem == "THEIR-PROBLEM"
+
+
+def test_start_edit_and_submit_through_the_services(founder_user, team):
+    program = ProgramFactory(slug="seed-2026")
+    client = bearer(token_for(founder_user, FOUNDER))
+    started = client.post(
+        "/api/v1/founder/applications",
+        {"startup_id": team.pk, "program": "seed-2026"},
+        content_type="application/json",
+    )
+    assert started.status_code == 201
+    body = started.json()
+    assert (body["status"], body["version"]) == ("draft", 1)
+    again = client.post(
+        "/api/v1/founder/applications",
+        {"startup_id": team.pk, "program": "seed-2026"},
+        content_type="application/json",
+    )
+    assert (again.status_code, again.json()["id"]) == (200, body["id"])
+
+    answers = {
+        "problem": "P",
+        "solution": "S",
+        "market": "M",
+        "business_model": "B",
+        "traction": "T",
+        "team": "Team",
+        "use_of_funds": "U",
+    }
+    saved = client.patch(
+        f"/api/v1/founder/applications/{body['id']}",
+        {"version": 1, "requested_amount": "1500000.50", **answers},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["requested_amount"] == {"amount": "1500000.50", "currency": "KZT"}
+    assert saved.json()["version"] == 2
+    assert saved.json()["missing"] == ["pitch_deck"]
+    stale = client.patch(
+        f"/api/v1/founder/applications/{body['id']}",
+        {"version": 1, "problem": "late"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "refused"
+    assert Application.objects.get(pk=body["id"]).problem == "P"
+
+    refused = client.post(f"/api/v1/founder/applications/{body['id']}/submit")
+    assert refused.status_code == 409
+    assert "Pitch deck" in refused.json()["error"]["message"]
+
+    # With the deck uploaded on the site, the API submits it.
+    application = Application.objects.get(pk=body["id"])
+    ready = ApplicationFactory.build(complete=True)
+    Application.objects.filter(pk=application.pk).update(
+        pitch_deck=ready.pitch_deck.name or "pitch-decks/x.pdf"
+    )
+    submitted = client.post(f"/api/v1/founder/applications/{body['id']}/submit")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["status"] == ApplicationStatus.SUBMITTED
+    token = ApiToken.objects.get(user=founder_user)
+    entry = AuditEntry.objects.filter(action="application.status").latest("id")
+    assert entry.after["status"] == ApplicationStatus.SUBMITTED
+    assert (entry.api_token_id, entry.api_token_label) == (token.pk, token.label)
+    assert program.pk == application.program_id
+
+
+def test_invalid_fields_are_422_with_translated_messages_per_field(founder_user, team):
+    application = ApplicationFactory(startup=team)
+    client = bearer(token_for(founder_user, FOUNDER))
+    too_much = client.patch(
+        f"/api/v1/founder/applications/{application.pk}",
+        {"version": 1, "requested_amount": "999999999.00"},
+        content_type="application/json",
+    )
+    assert too_much.status_code == 422
+    assert list(too_much.json()["error"]["fields"]) == ["requested_amount"]
+    a_float = client.patch(
+        f"/api/v1/founder/applications/{application.pk}",
+        {"version": 1, "requested_amount": 15.5},
+        content_type="application/json",
+    )
+    assert a_float.status_code == 422
+    assert a_float.json()["error"]["fields"] == {"requested_amount": ["This value is not valid."]}
+    missing = client.patch(
+        f"/api/v1/founder/applications/{application.pk}", {}, content_type="application/json"
+    )
+    assert missing.json()["error"]["fields"] == {"version": ["This field is required."]}
+    broken = client.patch(
+        f"/api/v1/founder/applications/{application.pk}",
+        "{not json",
+        content_type="application/json",
+    )
+    assert broken.status_code in (400, 422)
+    assert "error" in broken.json()
+    assert Application.objects.get(pk=application.pk).version == 1
+
+
+def test_public_programs_carry_three_languages_and_money_as_strings(db):
+    program = ProgramFactory(slug="open-call", name="Open Call", total_budget=Decimal("150000000"))
+    CriterionFactory(program=program, name="Team")
+    ProgramFactory(slug="hidden", draft=True)
+    listed = bearer(None).get("/api/v1/programs").json()
+    assert [p["slug"] for p in listed] == ["open-call"]
+    detail = bearer(None).get("/api/v1/programs/open-call").json()
+    assert detail["name"] == {"en": "Open Call", "ru": "", "kk": ""}
+    assert detail["total_budget"] == {"amount": "150000000.00", "currency": "KZT"}
+    assert detail["criteria"][0]["name"]["en"] == "Team"
+    assert bearer(None).get("/api/v1/programs/hidden").status_code == 404
