@@ -1,0 +1,179 @@
+"""The manager's and the reviewer's scopes: scores, decisions, money, the report."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from portal.models import ApiToken, AuditEntry
+from programs.models import Award, Disbursement
+from programs.services import assignment as assigning
+from programs.services import funding
+from startups.enums import ApplicationStatus, ProgramStatus
+from tests.api.conftest import MANAGER, REVIEWER, bearer, token_for
+from tests.factories import ProgramFactory, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+AWARDED = Decimal("12468013")
+
+
+@pytest.fixture
+def funded(manager_user):
+    """A decided program with one award of two tranches, the first paid."""
+    program = ProgramFactory(slug="decided", status=ProgramStatus.REVIEWING, closed=True)
+    application = submitted_application(program, requested_amount=AWARDED)
+    application.__class__.objects.filter(pk=application.pk).update(
+        status=ApplicationStatus.SELECTED
+    )
+    award = funding.award_create(
+        application=application,
+        amount=AWARDED,
+        agreement_date=date(2026, 1, 15),
+        actor=manager_user,
+    )
+    tranches = funding.tranches_set(
+        award=award,
+        schedule=[
+            {"amount": Decimal("3141593"), "planned_date": date(2026, 2, 1), "milestone": "Start"},
+            {
+                "amount": AWARDED - Decimal("3141593"),
+                "planned_date": date(2026, 6, 1),
+                "milestone": "Pilot",
+            },
+        ],
+        actor=manager_user,
+    )
+    funding.disbursement_record(
+        tranche=tranches[0],
+        amount=Decimal("3141593"),
+        paid_on=date(2026, 2, 3),
+        reference="REF-1",
+        actor=manager_user,
+    )
+    return program, application, Award.objects.get(pk=award.pk), tranches
+
+
+def test_reviewer_token_sees_no_money(reviewer_user, manager_user, funded):
+    program, funded_application, _award, _tranches = funded
+    application = submitted_application(program, requested_amount=Decimal("5000000"))
+    assigning.assignment_create(application=application, reviewer=reviewer_user, actor=manager_user)
+    client = bearer(token_for(reviewer_user, REVIEWER))
+    mine = client.get("/api/v1/reviewer/assignments")
+    assert mine.status_code == 200
+    assert [a["application_id"] for a in mine.json()] == [application.pk]
+    body = mine.content.decode()
+    for money in ("12468013", "3141593", "REF-1", "amount"):
+        assert money not in body
+    for url in (
+        "/api/v1/manager/awards",
+        "/api/v1/manager/ledger",
+        "/api/v1/manager/reports/funding",
+        f"/api/v1/manager/applications/{funded_application.pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "12468013" not in response.content.decode()
+
+
+def test_manager_reads_scores_awards_and_the_report(manager_user, funded):
+    program, application, award, _tranches = funded
+    client = bearer(token_for(manager_user, MANAGER))
+    page = client.get(f"/api/v1/manager/programs/{program.slug}/applications").json()
+    assert page["count"] == 1
+    row = page["results"][0]
+    assert set(row["score"]) == {
+        "reviews",
+        "raw",
+        "normalised",
+        "spread",
+        "raw_standard_error",
+        "normalised_standard_error",
+    }
+    detail = client.get(f"/api/v1/manager/applications/{application.pk}").json()
+    assert detail["award"]["amount"] == {"amount": "12468013.00", "currency": "KZT"}
+    assert [t["paid"]["amount"] for t in detail["award"]["tranches"]] == ["3141593.00", "0.00"]
+    report = client.get("/api/v1/manager/reports/funding", {"program": program.slug}).json()
+    assert report["programs"][0]["committed"] == "12468013.00"
+    assert report["programs"][0]["disbursed"] == "3141593.00"
+
+
+def test_payment_and_reversal_through_the_api_name_the_token(manager_user, funded):
+    _program, _application, award, tranches = funded
+    secret = token_for(manager_user, MANAGER, name="Accounting 1C")
+    token = ApiToken.objects.get(name="Accounting 1C")
+    client = bearer(secret)
+    paid = client.post(
+        f"/api/v1/manager/tranches/{tranches[1].pk}/disbursements",
+        {"amount": "1000.00", "paid_on": str(timezone.localdate()), "reference": "PAY-2"},
+        content_type="application/json",
+    )
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["amount"] == {"amount": "1000.00", "currency": "KZT"}
+    too_much = client.post(
+        f"/api/v1/manager/tranches/{tranches[0].pk}/disbursements",
+        {"amount": "1.00", "paid_on": str(timezone.localdate()), "reference": "PAY-3"},
+        content_type="application/json",
+    )
+    assert too_much.status_code == 409
+    assert too_much.json()["error"]["code"] == "refused"
+    reversed_ = client.post(
+        f"/api/v1/manager/disbursements/{paid.json()['id']}/reverse",
+        {"note": "Wrong account"},
+        content_type="application/json",
+    )
+    assert reversed_.status_code == 201
+    assert reversed_.json()["amount"]["amount"] == "-1000.00"
+    assert reversed_.json()["reverses_id"] == paid.json()["id"]
+    entries = AuditEntry.objects.filter(action__in=["disbursement.record", "disbursement.reverse"])
+    through_api = entries.filter(api_token=token)
+    assert through_api.count() == 2
+    assert {e.api_token_label for e in through_api} == {f"{token.prefix} Accounting 1C"}
+    # The payment recorded in the fixture, not through the API, names no token.
+    assert entries.filter(api_token__isnull=True).count() == 1
+    assert Award.objects.get(pk=award.pk).disbursed == Decimal("3141593")
+
+
+def test_decision_through_the_api_uses_the_capped_service(manager_user):
+    program = ProgramFactory(status=ProgramStatus.REVIEWING, closed=True, selection_cap=1)
+    first, second = (submitted_application(program) for _ in range(2))
+    client = bearer(token_for(manager_user, MANAGER))
+
+    def decide(application, **extra):
+        return client.post(
+            f"/api/v1/manager/applications/{application.pk}/decision",
+            {"decision": "selected", **extra},
+            content_type="application/json",
+        )
+
+    unjudged = decide(first)
+    assert unjudged.status_code == 409
+    assert "reason" in unjudged.json()["error"]["message"]
+    assert decide(first, exception_reason="Committee vote").json()["status"] == "selected"
+    capped = decide(second, exception_reason="Committee vote")
+    assert capped.status_code == 409
+    assert "cap" in capped.json()["error"]["message"]
+
+
+def test_ledger_feed_pages_in_id_order(manager_user, funded):
+    _program, _application, _award, tranches = funded
+    for n in range(4):
+        funding.disbursement_record(
+            tranche=tranches[1],
+            amount=Decimal("10"),
+            paid_on=date(2026, 3, 1),
+            reference=f"R{n}",
+            actor=manager_user,
+        )
+    client = bearer(token_for(manager_user, ["manager:read"]))
+    seen, after = [], 0
+    while True:
+        page = client.get("/api/v1/manager/ledger", {"after": after, "limit": 2}).json()
+        seen += [e["id"] for e in page["entries"]]
+        after = page["next_after"]
+        if not page["has_more"]:
+            break
+    assert seen == list(Disbursement.objects.order_by("id").values_list("id", flat=True))
+    assert len(seen) == 5
+    assert client.get("/api/v1/manager/ledger", {"after": after}).json()["entries"] == []
