@@ -311,6 +311,13 @@ elif _cache_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- REST API (portal/api/) -------------------------------------------------
+# Requests per token, and per address for the public routes (counted in the cache).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="120/min")
+# Behind one proxy, the client's address is the last one it adds to X-Forwarded-For.
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
+
 # --- Security in production -----------------------------------------------
 if not DEBUG:
     # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
