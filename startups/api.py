@@ -13,14 +13,16 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from django.core.exceptions import ValidationError as FormError
+from ninja import Field, File, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from portal.api.auth import FOUNDER_READ, FOUNDER_WRITE, acting
 from portal.api.errors import ERRORS, ApiError
 from portal.api.schemas import AmountIn, Money, Text, money, text
 from startups import selectors, services
 from startups.enums import ProgramStatus
-from startups.forms import ApplicationForm
+from startups.forms import ApplicationForm, PdfField
 from startups.models import TEXT_SECTIONS, Application, Criterion, Program, Startup
 
 router = Router()
@@ -340,6 +342,38 @@ def application_update(request: HttpRequest, application_id: Id, payload: Applic
             actor=request.user,
             data={name: form.cleaned_data[name] for name in given},
             expected_version=version,
+        )
+    return application_out(_mine(request, application.pk), detail=True)
+
+
+@router.post(
+    "/founder/applications/{application_id}/pitch-deck",
+    response={200: ApplicationDetailOut, **ERRORS},
+    auth=FOUNDER_WRITE,
+    tags=["founder"],
+)
+def application_pitch_deck(
+    request: HttpRequest,
+    application_id: Id,
+    version: Annotated[int, Query(ge=1, le=2_147_483_647)],
+    file: File[UploadedFile],
+):
+    """Upload the draft's pitch deck (multipart, field `file`): a PDF of at most 10 MB,
+    checked by its content as on the site; `version` as for the answers."""
+    application = _mine(request, application_id)
+    try:
+        deck = PdfField().clean(file)
+    except FormError as error:
+        raise ApiError(
+            422, "invalid", _("Some fields are missing or not valid."), {"file": error.messages}
+        ) from error
+    with acting(request):
+        services.application_save_draft(
+            application=application,
+            actor=request.user,
+            data={},
+            expected_version=version,
+            pitch_deck=deck,
         )
     return application_out(_mine(request, application.pk), detail=True)
 

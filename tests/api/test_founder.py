@@ -4,6 +4,7 @@ the site's services; another team's is not found."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.models import ApiToken, AuditEntry
 from startups.enums import ApplicationStatus
@@ -15,6 +16,7 @@ from tests.factories import (
     ProgramFactory,
     StartupFactory,
     UserFactory,
+    make_pdf,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,12 +100,20 @@ def test_start_edit_and_submit_through_the_services(founder_user, team):
     assert refused.status_code == 409
     assert "Pitch deck" in refused.json()["error"]["message"]
 
-    # With the deck uploaded on the site, the API submits it.
-    application = Application.objects.get(pk=body["id"])
-    ready = ApplicationFactory.build(complete=True)
-    Application.objects.filter(pk=application.pk).update(
-        pitch_deck=ready.pitch_deck.name or "pitch-decks/x.pdf"
+    not_a_pdf = client.post(
+        f"/api/v1/founder/applications/{body['id']}/pitch-deck?version=2",
+        {"file": SimpleUploadedFile("deck.pdf", b"GIF89a not a pdf", "application/pdf")},
     )
+    assert not_a_pdf.status_code == 422
+    assert list(not_a_pdf.json()["error"]["fields"]) == ["file"]
+    uploaded = client.post(
+        f"/api/v1/founder/applications/{body['id']}/pitch-deck?version=2",
+        {"file": SimpleUploadedFile("deck.pdf", make_pdf(3), "application/pdf")},
+    )
+    assert uploaded.status_code == 200, uploaded.content
+    assert (uploaded.json()["pitch_deck"], uploaded.json()["missing"]) == (True, [])
+    application = Application.objects.get(pk=body["id"])
+    assert application.pitch_deck_pages == 3
     submitted = client.post(f"/api/v1/founder/applications/{body['id']}/submit")
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == ApplicationStatus.SUBMITTED

@@ -250,6 +250,7 @@ EXPECTED = {
     "api:my_application": E(401, 200, 403, 403, founder_b=404),
     "api:application_update": E(401, 200, 403, 403, founder_b=404),  # its GET is the read
     "api:application_submit": everyone(405),  # POST only
+    "api:application_pitch_deck": everyone(405),  # POST only (multipart)
     "api:my_assignments": E(401, 403, 200, 403),
     # Manager routes; POST/PUT-only routes answer GET with 405.
     "api:program_applications": E(401, 403, 403, 200),
