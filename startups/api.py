@@ -9,11 +9,11 @@ uses for the same answers, so the API refuses exactly what the site does.
 from datetime import datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as FormError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.core.exceptions import ValidationError as FormError
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
