@@ -4,6 +4,7 @@ admin (the cap and budget under the program's row lock, the ledger's limits
 under the award's), each audit entry naming the token."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.db.models import Prefetch
@@ -97,8 +98,12 @@ def _managed(application: Application, *, detail: bool = False) -> dict:
     }
     if detail:
         out["answers"] = {name: getattr(application, name) for name, _label in TEXT_SECTIONS}
-        award = Award.objects.filter(application=application).select_related(*AWARD_RELATED)
-        award = award.prefetch_related("tranches").first()
+        award = (
+            Award.objects.filter(application=application)
+            .select_related(*AWARD_RELATED)
+            .prefetch_related("tranches")
+            .first()
+        )
         out["award"] = award_out(award) if award else None
     return out
 
@@ -222,7 +227,7 @@ def award_create(request: HttpRequest, payload: AwardIn):
     with acting(request):
         award = funding.award_create(
             application=application,
-            amount=payload.amount,
+            amount=Decimal(payload.amount),
             agreement_date=payload.agreement_date,
             actor=request.user,
             over_request_reason=payload.over_request_reason,
@@ -249,7 +254,7 @@ def award_schedule(request: HttpRequest, award_id: Id, payload: ScheduleIn):
     with acting(request):
         funding.tranches_set(
             award=award,
-            schedule=[t.dict() for t in payload.tranches],
+            schedule=[{**t.dict(), "amount": Decimal(t.amount)} for t in payload.tranches],
             actor=request.user,
         )
     return award_out(_awards().get(pk=award.pk))
@@ -275,7 +280,7 @@ def disbursement_record(request: HttpRequest, tranche_id: Id, payload: PaymentIn
     with acting(request):
         entry = funding.disbursement_record(
             tranche=tranche,
-            amount=payload.amount,
+            amount=Decimal(payload.amount),
             paid_on=payload.paid_on,
             reference=payload.reference,
             actor=request.user,
@@ -328,7 +333,6 @@ class ReportOut(Schema):
 
 def _plain(rows: list[dict]) -> list[dict]:
     """Decimals as strings with two places; dates as ISO strings; counts stay integers."""
-    from decimal import Decimal
 
     def value(v):
         if isinstance(v, Decimal):
