@@ -1,29 +1,34 @@
-"""Public results of a decided program: how many were selected and funded, and the
-money by region and sector (open data; no team is named, since the portal
-records no team's consent to be named)."""
+"""Public results of a decided program, as the public results page shows them
+(`programs.public_results`): the selected projects (named only with the team's
+consent), counts and money by region and sector. No person, no amount per project."""
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from portal.api.errors import ERRORS
 from portal.api.schemas import Money, money
 from programs.api.common import Slug
-from programs.reports import ReportScope, program_figures, region_breakdown, sector_breakdown
+from programs.public_results import program_results_get, results_figures, selected_projects
 from startups.enums import ProgramStatus
 from startups.models import Program
 
 router = Router(tags=["public"])
 
-PUBLISHED = (ProgramStatus.DECIDED, ProgramStatus.CLOSED)
+
+class ProjectOut(Schema):
+    named: bool
+    name: str
+    sector: str
+    region: str
+    pitch: str
 
 
 class BreakdownOut(Schema):
-    key: str
+    code: str
     label: str
     selected: int
     funded: int
-    committed: Money
+    awarded: Money
     disbursed: Money
 
 
@@ -32,9 +37,9 @@ class ResultsOut(Schema):
     status: ProgramStatus
     selected: int
     funded: int
-    budget: Money
-    committed: Money
+    awarded: Money
     disbursed: Money
+    projects: list[ProjectOut]
     by_region: list[BreakdownOut]
     by_sector: list[BreakdownOut]
 
@@ -42,33 +47,37 @@ class ResultsOut(Schema):
 def _rows(rows, currency: str) -> list[BreakdownOut]:
     return [
         BreakdownOut(
-            key=row["key"] or "",
+            code=row["code"] or "",
             label=str(row["label"]),
             selected=row["selected"],
             funded=row["funded"],
-            committed=money(row["committed"], currency),
+            awarded=money(row["committed"], currency),
             disbursed=money(row["disbursed"], currency),
         )
         for row in rows
-        if row["currency"] == currency
     ]
 
 
 @router.get("/programs/{slug}/results", response={200: ResultsOut, **ERRORS})
 def program_results(request: HttpRequest, slug: Slug):
     """The results of a decided or closed program (404 before the decision)."""
-    program = get_object_or_404(Program.objects.filter(status__in=PUBLISHED), slug=slug)
-    scope = ReportScope(program=program)
-    (figures,) = program_figures(scope)
-    currency = program.currency
+    try:
+        program = program_results_get(slug=slug)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+    figures = results_figures(program)
+    currency, total = figures["currency"], figures["total"]
     return ResultsOut(
         program=program.slug,
         status=program.status,
-        selected=figures["selected"],
-        funded=figures["funded"],
-        budget=money(figures["budget"], currency),
-        committed=money(figures["committed"], currency),
-        disbursed=money(figures["disbursed"], currency),
-        by_region=_rows(region_breakdown(scope), currency),
-        by_sector=_rows(sector_breakdown(scope), currency),
+        selected=total["selected"],
+        funded=total["funded"],
+        awarded=money(total["committed"], currency),
+        disbursed=money(total["disbursed"], currency),
+        projects=[
+            ProjectOut(named=p.named, name=p.name, sector=p.sector, region=p.region, pitch=p.pitch)
+            for p in selected_projects(program)
+        ],
+        by_region=_rows(figures["by_region"], currency),
+        by_sector=_rows(figures["by_sector"], currency),
     )

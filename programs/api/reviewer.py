@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from portal.api.auth import REVIEWER_READ
 from portal.api.errors import ERRORS
 from programs.models import Review
-from programs.selectors import assignments_for_reviewer
+from programs.start_page import reviewer_queue
 
 router = Router(tags=["reviewer"])
 
@@ -29,7 +29,7 @@ class AssignmentOut(Schema):
 )
 def my_assignments(request: HttpRequest):
     """The token user's active assignments with their review's state (no scores, no money)."""
-    assignments = assignments_for_reviewer(user=request.user)
+    assignments = reviewer_queue(user=request.user)
     return [
         AssignmentOut(
             id=a.pk,

@@ -177,3 +177,22 @@ def test_ledger_feed_pages_in_id_order(manager_user, funded):
     assert seen == list(Disbursement.objects.order_by("id").values_list("id", flat=True))
     assert len(seen) == 5
     assert client.get("/api/v1/manager/ledger", {"after": after}).json()["entries"] == []
+
+
+def test_public_results_name_only_consenting_teams(manager_user, funded):
+    program, application, _award, _tranches = funded
+    shy = submitted_application(program, requested_amount=Decimal("100"))
+    Application = type(application)
+    Application.objects.filter(pk=application.pk).update(publish_consent=True)
+    Application.objects.filter(pk=shy.pk).update(status=ApplicationStatus.SELECTED)
+    assert bearer(None).get(f"/api/v1/programs/{program.slug}/results").status_code == 404
+    type(program).objects.filter(pk=program.pk).update(status=ProgramStatus.DECIDED)
+    results = bearer(None).get(f"/api/v1/programs/{program.slug}/results").json()
+    assert (results["selected"], results["funded"]) == (2, 1)
+    assert results["awarded"] == {"amount": "12468013.00", "currency": "KZT"}
+    assert results["disbursed"] == {"amount": "3141593.00", "currency": "KZT"}
+    assert [(p["named"], p["name"]) for p in results["projects"]] == [
+        (True, application.startup.name),
+        (False, ""),
+    ]
+    assert shy.startup.name not in str(results)
