@@ -87,6 +87,10 @@ def test_start_edit_and_submit_through_the_services(founder_user, team):
     assert saved.json()["requested_amount"] == {"amount": "1500000.50", "currency": "KZT"}
     assert saved.json()["version"] == 2
     assert saved.json()["missing"] == ["pitch_deck"]
+    draft_entry = AuditEntry.objects.get(action="application.draft_save")
+    assert draft_entry.after["version"] == 2
+    assert "requested_amount" in draft_entry.after["fields"]
+    assert draft_entry.api_token_label.endswith(" test")
     stale = client.patch(
         f"/api/v1/founder/applications/{body['id']}",
         {"version": 1, "problem": "late"},

@@ -1,134 +1,28 @@
-"""The REST API of the founders' side: public programs and criteria, my startups,
-my applications (read; start, edit and submit a draft).
-
-Reads go through `startups.selectors` (another team's objects are not
-found: 404), writes through `startups.services` with the form the site
-uses for the same answers, so the API refuses exactly what the site does.
-"""
+"""A founder's own startups and applications: read; start, edit and submit a draft,
+upload its pitch deck. Through the site's selectors and services."""
 
 from datetime import datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as FormError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from portal.api.auth import FOUNDER_READ, FOUNDER_WRITE, acting
 from portal.api.errors import ERRORS, ApiError
-from portal.api.schemas import AmountIn, Money, Text, money, text
+from portal.api.schemas import AmountIn, Money, money
+from portal.audit import audit_record
 from startups import selectors, services
-from startups.enums import ProgramStatus
 from startups.forms import ApplicationForm, PdfField
-from startups.models import TEXT_SECTIONS, Application, Criterion, Program, Startup
+from startups.models import TEXT_SECTIONS, Application, Program, Startup
 
 router = Router()
 
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
-Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
-
-
-# --- Public: programs and their criteria ---------------------------------------
-
-
-class CriterionOut(Schema):
-    id: int
-    name: Text
-    guidance: Text
-    weight: str = Field(examples=["1.00"])
-    scale_min: int
-    scale_max: int
-
-
-class ProgramOut(Schema):
-    id: int
-    slug: str
-    name: Text
-    description: Text
-    organiser: str
-    status: ProgramStatus
-    accepting: bool
-    currency: str
-    total_budget: Money
-    max_amount_per_project: Money
-    selection_cap: int
-    opens_at: datetime
-    closes_at: datetime
-    timezone: str
-    eligible_countries: list[str]
-    sectors: list[str]
-
-
-class ProgramDetailOut(ProgramOut):
-    criteria: list[CriterionOut]
-
-
-def criterion_out(criterion: Criterion) -> CriterionOut:
-    return CriterionOut(
-        id=criterion.pk,
-        name=text(criterion, "name"),
-        guidance=text(criterion, "guidance"),
-        weight=f"{criterion.weight:f}",
-        scale_min=criterion.scale_min,
-        scale_max=criterion.scale_max,
-    )
-
-
-def program_out(program: Program, now: datetime, *, detail: bool = False) -> dict:
-    out = {
-        "id": program.pk,
-        "slug": program.slug,
-        "name": text(program, "name"),
-        "description": text(program, "description"),
-        "organiser": program.organiser,
-        "status": program.status,
-        "accepting": program.is_accepting(now),
-        "currency": program.currency,
-        "total_budget": money(program.total_budget, program.currency),
-        "max_amount_per_project": money(program.max_amount_per_project, program.currency),
-        "selection_cap": program.selection_cap,
-        "opens_at": program.opens_at,
-        "closes_at": program.closes_at,
-        "timezone": program.timezone,
-        "eligible_countries": list(program.eligible_countries or []),
-        "sectors": list(program.sectors or []),
-    }
-    if detail:
-        out["criteria"] = [criterion_out(c) for c in program.criteria.all()]
-    return out
-
-
-class ProgramFilter(Schema):
-    status: ProgramStatus | None = None
-    accepting: bool | None = None
-
-
-@router.get("/programs", response={200: list[ProgramOut], **ERRORS}, tags=["public"])
-def programs_list(request: HttpRequest, filters: Query[ProgramFilter]):
-    """Published programs (open, upcoming, reviewing, decided, closed); no token needed."""
-    now = timezone.now()
-    programs = Program.objects.public().order_by("-opens_at", "id")
-    if filters.status is not None:
-        programs = programs.filter(status=filters.status)
-    if filters.accepting is not None:
-        accepting = Program.objects.accepting(now).values("pk")
-        programs = (
-            programs.filter(pk__in=accepting)
-            if filters.accepting
-            else programs.exclude(pk__in=accepting)
-        )
-    return [program_out(p, now) for p in programs[:500]]
-
-
-@router.get("/programs/{slug}", response={200: ProgramDetailOut, **ERRORS}, tags=["public"])
-def program_detail(request: HttpRequest, slug: Slug):
-    """One published program with its criteria, each text in the three languages."""
-    program = get_object_or_404(Program.objects.public().prefetch_related("criteria"), slug=slug)
-    return program_out(program, timezone.now(), detail=True)
-
 
 # --- Founders: my startups --------------------------------------------------------
 
@@ -245,6 +139,17 @@ def application_out(application: Application, *, detail: bool = False) -> dict:
     return out
 
 
+def _audit_draft(request: HttpRequest, application: Application, fields: list[str]) -> None:
+    """The site keeps no trail of draft saves; through the API every write names its
+    token, so which answers changed (not their text) and the new version are recorded."""
+    audit_record(
+        actor=request.user,
+        action="application.draft_save",
+        obj=application,
+        after={"fields": fields, "version": application.version},
+    )
+
+
 def _mine(request: HttpRequest, pk: int) -> Application:
     return selectors.application_get_for_member(user=request.user, pk=pk)
 
@@ -336,13 +241,14 @@ def application_update(request: HttpRequest, application_id: Id, payload: Applic
             _("Some fields are missing or not valid."),
             {name: [str(e) for e in errors] for name, errors in form.errors.items()},
         )
-    with acting(request):
+    with acting(request), transaction.atomic():
         application = services.application_save_draft(
             application=application,
             actor=request.user,
             data={name: form.cleaned_data[name] for name in given},
             expected_version=version,
         )
+        _audit_draft(request, application, sorted(given))
     return application_out(_mine(request, application.pk), detail=True)
 
 
@@ -367,14 +273,15 @@ def application_pitch_deck(
         raise ApiError(
             422, "invalid", _("Some fields are missing or not valid."), {"file": error.messages}
         ) from error
-    with acting(request):
-        services.application_save_draft(
+    with acting(request), transaction.atomic():
+        application = services.application_save_draft(
             application=application,
             actor=request.user,
             data={},
             expected_version=version,
             pitch_deck=deck,
         )
+        _audit_draft(request, application, ["pitch_deck"])
     return application_out(_mine(request, application.pk), detail=True)
 
 
