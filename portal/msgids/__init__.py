@@ -1,0 +1,1 @@
+"""Upstream msgids the portal translates itself (see each module)."""
