@@ -2,13 +2,17 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from portal.languages import language_cookie_set, language_from_cookie
+
 
 class UserLanguageMiddleware:
     """A signed-in user's preferred language wins over cookie and browser.
 
     Anonymous visitors keep Django's choice (language cookie, then the
     browser's Accept-Language); the switcher updates both the cookie and,
-    for a signed-in user, the stored preference.
+    for a signed-in user, the stored preference. The cookie follows a
+    signed-in user's preference (changed on another device, say), so the
+    pages after logout and the next login keep it (portal.languages).
     """
 
     def __init__(self, get_response):
@@ -17,12 +21,22 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        lang = None
         if user is not None and user.is_authenticated:
             lang = user.preferred_language
             if lang in self.known and lang != request.LANGUAGE_CODE:
                 translation.activate(lang)
                 request.LANGUAGE_CODE = lang
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            lang in self.known
+            and request.user.is_authenticated
+            and request.user.preferred_language == lang
+            and language_from_cookie(request) != lang
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            language_cookie_set(response, lang)
+        return response
 
 
 class NoStoreForSignedInMiddleware:

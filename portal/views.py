@@ -1,20 +1,18 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.languages import user_language_update
+
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, remembered for a signed-in user as well."""
     response = django_set_language(request)
-    lang = request.POST.get("language", "")
-    if request.user.is_authenticated and lang in dict(settings.LANGUAGES):
-        if request.user.preferred_language != lang:
-            request.user.preferred_language = lang
-            request.user.save(update_fields=["preferred_language"])
+    if request.user.is_authenticated:
+        user_language_update(user=request.user, language=request.POST.get("language", ""))
     return response
 
 
