@@ -17,7 +17,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: bench audit install install-dev run test lint format worker beat messages migrate lock screenshots
+.PHONY: bench audit install install-dev run test lint format worker beat messages messages-check migrate lock screenshots
 
 # The virtual environment itself, recreated when its Python is too old.
 $(PY):
@@ -75,6 +75,7 @@ lint: install-dev
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m mypy
+	@$(MAKE) --no-print-directory messages-check
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the locked packages. pip-audit asks PyPI's
@@ -99,6 +100,11 @@ beat: install
 messages: install
 	$(PY) manage.py makemessages -l ru -l kk --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Fails, naming them, if templates or source hold strings that locale/ lacks
+# (makemessages on a temporary copy, compared with locale/; a few seconds).
+messages-check: install
+	$(PY) manage.py messages_check
 
 # Refresh both locks after changing pyproject.toml (needs the package index).
 LOCK := $(PY) -m piptools compile --quiet --generate-hashes --strip-extras --allow-unsafe \

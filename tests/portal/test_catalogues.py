@@ -1,10 +1,14 @@
-"""The Russian and Kazakh catalogues are complete and their .mo files current."""
+"""The Russian and Kazakh catalogues hold every string, all translated, their .mo files current."""
 
 import ast
 import gettext
+import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from portal.management.commands.messages_check import missing_msgids
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
@@ -74,3 +78,36 @@ def test_compiled_catalogue_matches_the_source(language):
         if got != entry["msgstr"][0]:
             stale.append(msgid)
     assert stale == [], "run `make messages` to recompile the .mo files"
+
+
+def test_every_translatable_string_is_in_the_catalogues():
+    """A string added to a template or the source without `make messages` fails here.
+
+    The same check as `make messages-check` (run by `make lint`): makemessages
+    on a temporary copy of the project, compared with locale/.
+    """
+    missing = missing_msgids(Path(settings.BASE_DIR))
+    assert missing == {"ru": [], "kk": []}
+
+
+def test_messages_check_names_a_string_missing_from_the_catalogues(tmp_path):
+    """The check itself: a template with a new string makes it fail, naming the string."""
+    root = tmp_path / "project"
+    root.mkdir()
+    source = Path(settings.BASE_DIR)
+    for name in ("manage.py", "portal", "startups", "programs", "templates", "locale"):
+        if (source / name).is_dir():
+            shutil.copytree(
+                source / name, root / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source / name, root / name)
+    (root / "templates" / "new_page.html").write_text(
+        '{% load i18n %}<p>{% translate "A sentence nobody has translated yet" %}</p>',
+        encoding="utf-8",
+    )
+    missing = missing_msgids(root)
+    assert missing == {
+        "ru": [(None, "A sentence nobody has translated yet")],
+        "kk": [(None, "A sentence nobody has translated yet")],
+    }
