@@ -99,6 +99,7 @@ beat: install
 
 messages: install
 	$(PY) manage.py makemessages -l ru -l kk --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l ru -l kk --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=static/vendor --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # Fails, naming them, if templates or source hold strings that locale/ lacks

@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.utils import translation
 
@@ -218,3 +221,9 @@ def test_admin_chrome_is_kazakh(client):
         assert kazakh in html
     for english in ("View site", "Recent actions", "Start typing to filter"):
         assert english not in html
+    # The admin's JavaScript catalogue: the calendar and the time picker.
+    script = client.get("/admin/jsi18n/").text
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)[1])
+    assert catalogue["January"] == "Қаңтар"
+    assert catalogue["Sunday"] == "Жексенбі"
+    assert catalogue["Choose a Time"] == "Уақытты таңдаңыз"

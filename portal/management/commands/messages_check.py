@@ -20,13 +20,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 LANGUAGES = ("ru", "kk")
 # Kept in step with the `messages` target of the Makefile.
+DOMAINS = ("django", "djangojs")
 IGNORED = (".venv", "tests", "bench")
-NOT_COPIED = {".git", "media", "staticfiles", "node_modules", "docs", "static", *IGNORED}
+JS_IGNORED = ("static/vendor", "staticfiles")
+NOT_COPIED = {".git", "media", "staticfiles", "node_modules", "docs", *IGNORED}
 
 
 def catalogue_keys(path: Path) -> set[tuple[str | None, str]]:
-    """(msgctxt, msgid) of every live entry of a .po file."""
+    """(msgctxt, msgid) of every live entry of a .po file (none if there is no file)."""
     keys, context, field, msgid = set(), None, None, None
+    if not path.exists():
+        return keys
 
     def flush() -> None:
         if msgid:
@@ -60,7 +64,8 @@ def catalogue_keys(path: Path) -> set[tuple[str | None, str]]:
 
 
 def missing_msgids(root: Path) -> dict[str, list[tuple[str | None, str]]]:
-    """Per language, the msgids `make messages` would add to locale/."""
+    """Per language, the msgids `make messages` would add to locale/ (both domains;
+    a djangojs msgid is shown with the domain as its context: `[djangojs] …`)."""
     with tempfile.TemporaryDirectory(prefix="messages-check-") as tmp:
         copy = Path(tmp)
         for entry in root.iterdir():
@@ -73,21 +78,26 @@ def missing_msgids(root: Path) -> dict[str, list[tuple[str | None, str]]]:
             else:
                 shutil.copy2(entry, copy / entry.name)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "true"}
-        command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--no-location"]
-        command += [f"--locale={code}" for code in LANGUAGES]
-        command += [f"--ignore={name}" for name in IGNORED]
-        result = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-            command, cwd=copy, env=env, capture_output=True, text=True, check=False
-        )
-        if result.returncode != 0:
-            raise CommandError(f"makemessages failed:\n{result.stdout}{result.stderr}")
-        missing = {}
-        for code in LANGUAGES:
-            name = Path(code) / "LC_MESSAGES" / "django.po"
-            would_be = catalogue_keys(copy / "locale" / name)
-            missing[code] = sorted(
-                would_be - catalogue_keys(root / "locale" / name), key=lambda k: k[1]
+        missing: dict[str, list[tuple[str | None, str]]] = {code: [] for code in LANGUAGES}
+        for domain in DOMAINS:
+            command = [sys.executable, "manage.py", "makemessages", f"--domain={domain}"]
+            command += ["--no-obsolete", "--no-location"]
+            command += [f"--locale={code}" for code in LANGUAGES]
+            ignored = IGNORED + (JS_IGNORED if domain == "djangojs" else ())
+            command += [f"--ignore={name}" for name in ignored]
+            result = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+                command, cwd=copy, env=env, capture_output=True, text=True, check=False
             )
+            if result.returncode != 0:
+                raise CommandError(f"makemessages failed:\n{result.stdout}{result.stderr}")
+            for code in LANGUAGES:
+                name = Path(code) / "LC_MESSAGES" / f"{domain}.po"
+                would_be = catalogue_keys(copy / "locale" / name)
+                present = catalogue_keys(root / "locale" / name)
+                missing[code] += sorted(
+                    ((f"[{domain}] {c}" if c else f"[{domain}]") if domain != "django" else c, m)
+                    for c, m in would_be - present
+                )
         return missing
 
 
