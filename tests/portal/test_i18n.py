@@ -4,7 +4,7 @@ import re
 import pytest
 from django.utils import translation
 
-from tests.english_words import english_words
+from tests.english_words import english_words, visible_text
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,39 @@ def test_admin_chrome_is_kazakh(client):
     assert catalogue["January"] == "Қаңтар"
     assert catalogue["Sunday"] == "Жексенбі"
     assert catalogue["Choose a Time"] == "Уақытты таңдаңыз"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_notification_email_reads_in_the_language(language):
+    """Each kind of the portal's e-mails, subject, text and HTML, without English."""
+    from portal.models import Notification, NotificationKind
+    from portal.notifications import notification_render
+
+    context = {
+        "program": "Стартап Қазақстан 2026",
+        "startup": "Алма",
+        "recipient_name": "Айгерим Садыкова",
+        "inviter": "Ерлан Нұрлан",
+        "actor": "Ерлан Нұрлан",
+        "count": 3,
+        "more": 2,
+        "amount": "5 000 000 ₸",
+        "total": "20 000 000 ₸",
+        "award": "20 000 000 ₸",
+        "tranche": "1",
+        "milestone": "MVP",
+        "deadline_at": "2026-12-07T18:00:00+05:00",
+        "submitted_at": "2026-11-30T10:00:00+05:00",
+        "expires_at": "2026-12-07T10:00:00+05:00",
+        "paid_on": "2026-12-01",
+        "path": "/",
+    }
+    found = {}
+    for kind in NotificationKind:
+        message = notification_render(
+            Notification(pk=1, kind=kind, language=language, email="a@b.kz", context=context)
+        )
+        html = message.alternatives[0].content
+        text = f"{message.subject}\n{message.body}\n{visible_text(html)}"
+        found[kind.value] = english_words(text, allowed={"MVP", "testserver", "localhost"})
+    assert found == dict.fromkeys(found, [])
