@@ -23,6 +23,7 @@ LANGUAGES = ("ru", "kk")
 DOMAINS = ("django", "djangojs")
 IGNORED = (".venv", "tests", "bench")
 JS_IGNORED = ("static/vendor", "staticfiles")
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js"}
 NOT_COPIED = {".git", "media", "staticfiles", "node_modules", "docs", *IGNORED}
 
 
@@ -64,8 +65,10 @@ def catalogue_keys(path: Path) -> set[tuple[str | None, str]]:
 
 
 def missing_msgids(root: Path) -> dict[str, list[tuple[str | None, str]]]:
-    """Per language, the msgids `make messages` would add to locale/ (both domains;
-    a djangojs msgid is shown with the domain as its context: `[djangojs] …`)."""
+    """Per language, the (msgctxt, msgid) pairs `make messages` would add to locale/.
+
+    Both domains; a djangojs msgid carries the domain in front of its context.
+    """
     with tempfile.TemporaryDirectory(prefix="messages-check-") as tmp:
         copy = Path(tmp)
         for entry in root.iterdir():
@@ -75,7 +78,7 @@ def missing_msgids(root: Path) -> dict[str, list[tuple[str | None, str]]]:
                 shutil.copytree(
                     entry, copy / entry.name, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
                 )
-            else:
+            elif entry.suffix in SOURCE_SUFFIXES:
                 shutil.copy2(entry, copy / entry.name)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "true"}
         missing: dict[str, list[tuple[str | None, str]]] = {code: [] for code in LANGUAGES}
@@ -94,10 +97,10 @@ def missing_msgids(root: Path) -> dict[str, list[tuple[str | None, str]]]:
                 name = Path(code) / "LC_MESSAGES" / f"{domain}.po"
                 would_be = catalogue_keys(copy / "locale" / name)
                 present = catalogue_keys(root / "locale" / name)
-                missing[code] += sorted(
-                    ((f"[{domain}] {c}" if c else f"[{domain}]") if domain != "django" else c, m)
-                    for c, m in would_be - present
-                )
+                for context, msgid in sorted(would_be - present, key=lambda k: (k[0] or "", k[1])):
+                    if domain != "django":
+                        context = f"{domain}: {context}" if context else domain
+                    missing[code].append((context, msgid))
         return missing
 
 
