@@ -18,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 
+from portal.models import User
+
 
 def language_known(code: str | None) -> str | None:
     """`code` if it is one of the portal's languages, else None."""
@@ -29,7 +31,7 @@ def language_from_cookie(request: HttpRequest) -> str | None:
     return language_known(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
 
 
-def user_language_update(*, user, language: str) -> bool:
+def user_language_update(*, user: User, language: str) -> bool:
     """Store `language` as the user's preference; True if it changed."""
     if language_known(language) is None or user.preferred_language == language:
         return False
@@ -38,7 +40,7 @@ def user_language_update(*, user, language: str) -> bool:
     return True
 
 
-def language_at_login(*, request: HttpRequest, user) -> str:
+def language_at_login(*, request: HttpRequest, user: User) -> str:
     """The language the signed-in pages use from now on, stored as the preference.
 
     Activates it for the rest of this request (the login message is written
