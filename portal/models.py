@@ -143,6 +143,10 @@ class NotificationKind(models.TextChoices):
     DECISION_REJECTED = "decision_rejected", _("Decision: not selected")
     AWARD_MADE = "award_made", _("Award made")
     DISBURSEMENT_RECORDED = "disbursement_recorded", _("Disbursement recorded")
+    REPORT_DUE = "report_due", _("Milestone report due in 7 days")
+    REPORT_OVERDUE = "report_overdue", _("Milestone report overdue")
+    REPORT_RETURNED = "report_returned", _("Milestone report returned")
+    REPORT_APPROVED = "report_approved", _("Milestone report approved")
 
 
 class NotificationStatus(models.TextChoices):

@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.remind_reviews",
         "schedule": crontab(hour=9, minute=30),
     },
+    # Milestone reports due within 7 days, then overdue: each reminder once per report.
+    "milestone-report-reminders": {
+        "task": "programs.tasks.remind_milestone_reports",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

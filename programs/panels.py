@@ -18,12 +18,12 @@ AWARDED = {
 
 
 def funding_panel(application: Application, request: HttpRequest) -> str:
-    """The award, its tranche schedule, the payments and the next milestone."""
+    """The award, its tranche schedule with each milestone's report, the payments."""
     if application.status not in AWARDED:
         return ""  # awards exist only once selected; spare the query on every other page
     award = (
         Award.objects.filter(application=application)
-        .prefetch_related("tranches", "disbursements")
+        .prefetch_related("tranches__report", "disbursements")
         .first()
     )
     if award is None:

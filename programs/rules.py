@@ -12,7 +12,8 @@ from typing import Any
 
 import rules
 
-from programs.models import Review, ReviewStatus
+from programs.models import MilestoneReport, Review, ReviewStatus
+from programs.models.milestones import EDITABLE_REPORT_STATES
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS, is_in_group
 
 
@@ -50,6 +51,20 @@ def others_visible_before_submit(user: Any, assignment: Any) -> bool:
     return bool(assignment is not None and assignment.program.reviewers_see_others_before_submit)
 
 
+@rules.predicate
+def is_report_team_member(user: Any, report: Any) -> bool:
+    """A member of the team whose award the milestone report is for."""
+    if not user.is_authenticated or report is None:
+        return False
+    return MilestoneReport.objects.for_team_member(user).filter(pk=report.pk).exists()
+
+
+@rules.predicate
+def is_report_editable(user: Any, report: Any) -> bool:
+    """A draft, or returned for changes: the team's to write (submitted and approved are not)."""
+    return report is not None and report.status in EDITABLE_REPORT_STATES
+
+
 # The manager gate: running programs, reviewing, selection, funding, reports.
 MANAGE_PROGRAMS = "programs.manage_programs"
 rules.add_perm(MANAGE_PROGRAMS, is_program_manager)
@@ -69,3 +84,8 @@ rules.add_perm(
     SEE_OTHER_REVIEWS,
     is_program_manager | is_review_locked | others_visible_before_submit,
 )
+# A milestone report: its team reads it, and writes it while it is a draft or returned.
+VIEW_MILESTONE_REPORT = "programs.view_milestone_report"
+rules.add_perm(VIEW_MILESTONE_REPORT, is_report_team_member)
+EDIT_MILESTONE_REPORT = "programs.edit_milestone_report"
+rules.add_perm(EDIT_MILESTONE_REPORT, is_report_editable & is_report_team_member)

@@ -1,4 +1,4 @@
-"""The state tables of the programs app's nouns: program, assignment, review, award.
+"""The state tables of the programs app's nouns: program, assignment, review, award, report.
 
 Each is a `portal.transitions.StateMachine`; every status change goes
 through `portal.transitions.transition` with one of them (the services
@@ -11,8 +11,20 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.transitions import StateMachine
-from programs.models import Assignment, AssignmentStatus, Award, AwardStatus, Review, ReviewStatus
+from portal.audit import Actor
+from portal.models import User
+from portal.transitions import Move, StateMachine
+from programs.models import (
+    Assignment,
+    AssignmentStatus,
+    Award,
+    AwardStatus,
+    MilestoneReport,
+    MilestoneReportChange,
+    MilestoneReportStatus,
+    Review,
+    ReviewStatus,
+)
 from startups.enums import ProgramStatus
 from startups.models import Program
 
@@ -74,4 +86,49 @@ AWARD_MACHINE = StateMachine(
     },
     audit_action="award.status",
     refused_message=_("An award cannot go from “%(source)s” to “%(target)s”."),
+)
+
+
+def _report_fields(target: str, now: datetime) -> dict[str, Any]:
+    if target == MilestoneReportStatus.SUBMITTED:
+        return {"submitted_at": now}
+    if target in (MilestoneReportStatus.RETURNED, MilestoneReportStatus.APPROVED):
+        return {"decided_at": now}
+    return {}
+
+
+def _report_history(
+    moves: list[Move[MilestoneReport]], actor: Actor, note: str
+) -> list[MilestoneReportChange]:
+    by = actor if isinstance(actor, User) and actor.pk else None
+    return [
+        MilestoneReportChange(
+            report=move.obj,
+            from_status=move.source,
+            to_status=move.target,
+            at=move.at,
+            actor=by,
+            note=note,
+        )
+        for move in moves
+    ]
+
+
+# The team submits; the manager returns (with comments) or approves; approved is final:
+# it is what releases the tranche, and the ledger may already have paid it.
+MILESTONE_REPORT_MACHINE = StateMachine(
+    model=MilestoneReport,
+    states=MilestoneReportStatus,
+    table={
+        MilestoneReportStatus.DRAFT: frozenset({MilestoneReportStatus.SUBMITTED}),
+        MilestoneReportStatus.SUBMITTED: frozenset(
+            {MilestoneReportStatus.RETURNED, MilestoneReportStatus.APPROVED}
+        ),
+        MilestoneReportStatus.RETURNED: frozenset({MilestoneReportStatus.SUBMITTED}),
+        MilestoneReportStatus.APPROVED: frozenset(),
+    },
+    audit_action="milestone_report.status",
+    refused_message=_("A milestone report cannot go from “%(source)s” to “%(target)s”."),
+    fields_for=_report_fields,
+    history=_report_history,
 )

@@ -81,3 +81,44 @@ def remind_reviews() -> int:
             reviewers=reviewers_with_open_reviews(program=program),
         )
     return created
+
+
+@shared_task
+def remind_milestone_reports() -> int:
+    """Teams whose milestone report is due within 7 days, then overdue: each reminder once.
+
+    The event key names the report, the kind and the due date, so a daily
+    run sends each reminder once, and a moved due date earns a fresh one.
+    """
+    from programs.milestones import DUE_SOON
+    from programs.models import MilestoneReport
+    from programs.services.milestones import report_mail_context
+
+    today = timezone.localdate()
+    reports = (
+        MilestoneReport.objects.open()
+        .filter(
+            due_date__lte=today + DUE_SOON,
+            tranche__award__application__status=ApplicationStatus.FUNDED,
+        )
+        .select_related("tranche__award__program", "tranche__award__application__startup")
+        .prefetch_related("tranche__award__application__startup__memberships__user")
+        .order_by("id")
+    )
+    created = 0
+    for report in reports.iterator(chunk_size=500):
+        award = report.tranche.award
+        overdue = report.due_date < today
+        kind = NotificationKind.REPORT_OVERDUE if overdue else NotificationKind.REPORT_DUE
+        label = "overdue" if overdue else "due"
+        with transaction.atomic():
+            created += len(
+                notification_create_for_users(
+                    kind=kind,
+                    event_key=f"milestone-report:{report.pk}:{label}:{report.due_date.isoformat()}",
+                    users=team_recipients(startup=award.application.startup),
+                    obj=report,
+                    context=report_mail_context(award, report),
+                )
+            )
+    return created

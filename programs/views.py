@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from programs import selectors
 from programs.exports import FORMATS, csv_lines
+from programs.milestones import completed_applications
 from programs.public_pages import (
     MAX_AGE,
     Rendered,
@@ -61,7 +62,11 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         shown["program"] = program
         content = render_to_string(
             "programs/_program_detail.html",
-            {"program": program, "has_results": program_has_results(program)},
+            {
+                "program": program,
+                "has_results": program_has_results(program),
+                "completed": list(completed_applications(program)),
+            },
         )
         return (
             {"title": program.name, "content": content},

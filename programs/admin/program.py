@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ from portal.jobs import job_start
 from portal.money import format_money
 from programs.forms import ProgramAdminForm
 from programs.jobs import ASSIGNMENT
+from programs.milestones import reports_attention
+from programs.models import ReportSection
 from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_change_status
 from startups.enums import ProgramStatus
@@ -22,10 +25,19 @@ class CriterionInline(admin.TabularInline):
     fields = ["position", "name", "guidance", "weight", "scale_min", "scale_max"]
 
 
+class ReportSectionInline(admin.TabularInline):
+    """The sections every milestone report of the program answers."""
+
+    model = ReportSection
+    extra = 0
+    fields = ["position", "title", "guidance"]
+    verbose_name_plural = _("milestone report sections")
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, ReportSectionInline]
     list_display = [
         "name",
         "status",
@@ -76,6 +88,7 @@ class ProgramAdmin(admin.ModelAdmin):
             _("Feedback to teams"),
             {"fields": ["share_review_comments", "share_review_scores"]},
         ),
+        (_("Funded projects"), {"fields": ["milestone_reports"]}),
     ]
 
     # The status is shown, never edited: it moves only through these actions,
@@ -94,8 +107,8 @@ class ProgramAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Awards are in the program's currency: it cannot change under them.
         if obj is not None and obj.awards.exists():
-            return ["status", "currency"]
-        return ["status"]
+            return ["status", "currency", "milestone_reports"]
+        return ["status", "milestone_reports"]
 
     def has_manage_permission(self, request):
         return request.user.has_perm(MANAGE_PROGRAMS)
@@ -224,6 +237,15 @@ class ProgramAdmin(admin.ModelAdmin):
             _("Progress"),
             reverse("admin:startups_program_board", args=[obj.pk]),
             _("Selection board"),
+        )
+
+    @admin.display(description=_("milestone reports"))
+    def milestone_reports(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return render_to_string(
+            "admin/programs/milestonereport/_attention.html",
+            {"attention": reports_attention(program=obj), "program": obj},
         )
 
     @admin.display(description=_("budget"), ordering="total_budget")

@@ -29,6 +29,7 @@ from programs.exports import (
     xlsx_bytes,
 )
 from programs.forms import ReportFilterForm
+from programs.milestones import reports_attention
 from programs.reports import ReportScope, Row, currencies, funding_report, ledger_entries
 from programs.rules import MANAGE_PROGRAMS
 
@@ -60,6 +61,7 @@ def report_view(model_admin, request: HttpRequest) -> TemplateResponse:
     if form.is_valid():
         scope = form.scope()
         context.update(_page(funding_report(scope)), scope=scope)
+        context["reports_attention"] = reports_attention(program=scope.program)
     return TemplateResponse(request, "admin/programs/report/report.html", context)
 
 

@@ -5,6 +5,13 @@ on them); import them from there.
 """
 
 from programs.models.funding import Award, AwardStatus, Disbursement, Tranche
+from programs.models.milestones import (
+    MilestoneReport,
+    MilestoneReportAttachment,
+    MilestoneReportChange,
+    MilestoneReportStatus,
+    ReportSection,
+)
 from programs.models.reviewing import (
     Assignment,
     AssignmentStatus,
@@ -22,6 +29,11 @@ __all__ = [
     "AwardStatus",
     "Disbursement",
     "Tranche",
+    "MilestoneReport",
+    "MilestoneReportAttachment",
+    "MilestoneReportChange",
+    "MilestoneReportStatus",
+    "ReportSection",
     "Assignment",
     "AssignmentStatus",
     "ConflictOfInterest",

@@ -25,7 +25,13 @@ from portal.money import format_money
 from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
+from programs.public_pages import public_pages_invalidate
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.milestones import (
+    milestone_reports_sync,
+    reports_all_approved,
+    tranche_report_require,
+)
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
@@ -193,6 +199,7 @@ def tranches_set(
                 for number, item in enumerate(schedule, start=1)
             ]
         )
+        milestone_reports_sync(award=award)
         audit_record(
             actor=actor,
             action="award.schedule",
@@ -239,6 +246,7 @@ def disbursement_record(
             .get(pk=tranche.award_id)
         )
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        tranche_report_require(tranche=tranche)
         if tranche.paid + amount > tranche.amount:
             raise FundingRefused(
                 _(
@@ -353,13 +361,20 @@ def _post(
     return entry
 
 
-def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
-    """Fully paid completes the award and its application; a reversal reopens both.
+def award_settle(*, award: Award, actor: User) -> None:
+    """`_settle` with the award's stored total (the award row locked by the caller)."""
+    disbursed = Award.objects.values_list("disbursed", flat=True).get(pk=award.pk)
+    _settle(award, disbursed=disbursed, actor=actor)
 
-    Runs in the transaction of the payment that changes it, the award row
-    locked, so the award's status, the application's and the ledger agree.
+
+def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
+    """Fully paid, every milestone report approved: the award and application complete.
+
+    A reversal reopens both. Runs in the transaction of the payment (or the
+    approval) that changes it, the award row locked, so the award's status,
+    the application's, the reports and the ledger agree.
     """
-    paid_up = disbursed == award.amount
+    paid_up = disbursed == award.amount and reports_all_approved(award=award)
     moves = transition(
         machine=AWARD_MACHINE,
         objects=[award],
@@ -376,6 +391,7 @@ def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
             if paid_up
             else str(_("A payment was reversed: the award is no longer fully paid.")),
         )
+        public_pages_invalidate()  # the program's page counts completed projects
 
 
 def award_balance(award: Award) -> Decimal:
