@@ -195,3 +195,32 @@ def submitted_application(program, **kwargs):
     return ApplicationFactory(
         program=program, status=ApplicationStatus.SUBMITTED, complete=True, **kwargs
     )
+
+
+def milestone_reports_approved(award, *, actor=None, figures=None):
+    """Every milestone report of the award written by its team, submitted and approved.
+
+    For tests about payments after the first tranche: those are refused
+    until the tranche's report is approved.
+    """
+    from programs.milestones import report_sections
+    from programs.models import MilestoneReport, MilestoneReportStatus
+    from programs.services import milestones as reports
+    from startups.selectors import team_recipients
+
+    actor = actor or manager()
+    startup = award.application.startup
+    team = team_recipients(startup=startup)
+    founder = team[0] if team else MembershipFactory(startup=startup).user
+    sections = report_sections(award.program)
+    for report in MilestoneReport.objects.filter(tranche__award=award).order_by("tranche__sequence"):
+        if report.status == MilestoneReportStatus.APPROVED:
+            continue
+        reports.milestone_report_save(
+            report=report,
+            actor=founder,
+            answers={key: f"Done: {title}" for key, title in sections},
+            figures=figures or {},
+            submit=True,
+        )
+        reports.milestone_report_approve(report=report, actor=actor)

@@ -61,7 +61,7 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS programs_disbursement_requires_report;
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 

@@ -21,6 +21,7 @@ from tests.factories import (
     StartupFactory,
     UserFactory,
     manager,
+    milestone_reports_approved,
     reviewer,
     submitted_application,
 )
@@ -74,6 +75,7 @@ def award(program, boss):
         ],
         actor=boss,
     )
+    milestone_reports_approved(award, actor=boss)  # the second tranche may be paid
     award.refresh_from_db()
     return award
 

@@ -21,6 +21,7 @@ from tests.factories import (
     StartupFactory,
     UserFactory,
     manager,
+    milestone_reports_approved,
     reviewer,
     submitted_application,
 )
@@ -51,6 +52,7 @@ def _awarded(program, boss, *, tranches: int, payments_per_tranche: int):
         ],
         actor=boss,
     )
+    milestone_reports_approved(award, actor=boss)  # so every tranche may be paid
     for number, tranche in enumerate(schedule):
         for part in range(payments_per_tranche):
             funding.disbursement_record(

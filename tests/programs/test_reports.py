@@ -42,6 +42,7 @@ from tests.factories import (
     StartupFactory,
     UserFactory,
     manager,
+    milestone_reports_approved,
     reviewer,
     submitted_application,
 )
@@ -81,6 +82,7 @@ def _awarded(program, boss, *, startup, requested, amount, agreed, schedule):
         ],
         actor=boss,
     )
+    milestone_reports_approved(award, actor=boss)  # so later tranches may be paid
     return award, tranches
 
 
