@@ -205,7 +205,7 @@ def milestone_reports_approved(award, *, actor=None, figures=None):
     """
     from programs.milestones import report_sections
     from programs.models import MilestoneReport, MilestoneReportStatus
-    from programs.services import milestones as reports
+    from programs.services import milestones as services
     from startups.selectors import team_recipients
 
     actor = actor or manager()
@@ -213,14 +213,15 @@ def milestone_reports_approved(award, *, actor=None, figures=None):
     team = team_recipients(startup=startup)
     founder = team[0] if team else MembershipFactory(startup=startup).user
     sections = report_sections(award.program)
-    for report in MilestoneReport.objects.filter(tranche__award=award).order_by("tranche__sequence"):
+    reports = MilestoneReport.objects.filter(tranche__award=award).order_by("tranche__sequence")
+    for report in reports:
         if report.status == MilestoneReportStatus.APPROVED:
             continue
-        reports.milestone_report_save(
+        services.milestone_report_save(
             report=report,
             actor=founder,
             answers={key: f"Done: {title}" for key, title in sections},
             figures=figures or {},
             submit=True,
         )
-        reports.milestone_report_approve(report=report, actor=actor)
+        services.milestone_report_approve(report=report, actor=actor)
