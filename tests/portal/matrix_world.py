@@ -192,6 +192,7 @@ def build_world() -> World:
         actor=u["manager"],
     )
     award = Award.objects.get(pk=award.pk)
+    milestone_report, report_attachment = _milestone_report(tranches[1], u["founder_a"])
 
     w.objects.update(
         program=program,
@@ -218,6 +219,8 @@ def build_world() -> World:
         application_ct=ContentType.objects.get_for_model(app_a),
         program_ct=ContentType.objects.get_for_model(program),
         other_reviewer=other,
+        milestone_report=milestone_report,
+        report_attachment=report_attachment,
     )
     w.objects["authenticator"] = _authenticator(u["manager"])
     w.objects["job"] = _suggestion_job(program, u["manager"])
@@ -240,6 +243,25 @@ def _api_tokens(w: World):
             user=user, name=f"matrix {role}", scopes=sorted(scopes_allowed(user)), actor=user
         )
     return token, secrets
+
+
+def _milestone_report(tranche, founder):
+    """The second tranche's report: a draft with a marker answer and one PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from programs.models import MilestoneReport
+    from programs.services.milestones import milestone_report_save
+    from tests.factories import make_pdf
+
+    report = MilestoneReport.objects.get(tranche=tranche)
+    milestone_report_save(
+        report=report,
+        actor=founder,
+        answers={"progress": "REPORT-SECRET-MARKER"},
+        figures={"users": 4242},
+        attachments=[SimpleUploadedFile("pilot.pdf", make_pdf(), "application/pdf")],
+    )
+    return report, report.attachments.get()
 
 
 def _suggestion_job(program, user):
@@ -305,6 +327,7 @@ def _forbidden(w: World, other) -> dict[str, list[str]]:
     alpha = [v for v in _answers("ALPHA-SECRET").values()] + money_markers(REQUESTED_A)
     beta = [v for v in _answers("BETA-SECRET").values()] + money_markers(REQUESTED_B)
     money = money_markers(AWARD_A) + money_markers(PAID_A) + ["PAYMENT-REF-MARKER"]
+    money += ["REPORT-SECRET-MARKER"]  # the team's milestone report: its own and managers'
     others_review = ["OTHER-NOTE-MARKER"] + [f"OTHER-COMMENT-MARKER-{n}" for n in (0, 1)]
     own_review = ["OWN-NOTE-MARKER"] + [f"OWN-DRAFT-MARKER-{n}" for n in (0, 1)]
     team_a = [u["founder_a"].email, u["cofounder_a"].email, "invitee@alpha-invitee.kz"]

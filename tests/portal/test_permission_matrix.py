@@ -139,6 +139,10 @@ MODEL_ADMINS = {
     # Tranches are listed (and searched by the payment form) for managers;
     # the schedule page writes them.
     "programs_tranche": model_admin(A(403, 200), nobody(), A(403, 200), nobody(), A(403, 200)),
+    # Milestone reports: managers read and decide on the review page; nobody adds or deletes.
+    "programs_milestonereport": model_admin(
+        A(403, 200), nobody(), A(404, 200), nobody(), A(403, 200)
+    ),
     # Reviewing: a reviewer sees their own rows (the world's assignment is
     # reviewer_a's, the review is the other reviewer's, the conflict is
     # reviewer_conflict's); out of scope is 404; history is for managers.
@@ -264,6 +268,10 @@ EXPECTED = {
     "api:disbursement_reverse": everyone(405),
     "api:report_funding": E(401, 403, 403, 200),
     "api:ledger_feed": E(401, 403, 403, 200),
+    # A milestone report: the team's page; its PDFs also for managers.
+    "programs:report_detail": SITE(200, 404, 404, founder_b=404),
+    "programs:report_attachment": SITE(200, 404, 200, founder_b=404),
+    "programs:report_attachment_remove": SITE(405, 405, 405),  # POST only
     # --- The admin site ---
     "admin:index": A(200, 200),
     "admin:app_list": A(200, 200),
@@ -295,6 +303,7 @@ EXPECTED = {
     "admin:programs_award_report_export": managers(),
     "admin:programs_award_ledger_export": managers(),
     "admin:programs_disbursement_reverse": managers(),
+    "admin:programs_milestonereport_figures": managers(),
     # Background jobs of the programs app: the result of an assignment run, and
     # the funding exports (started by POST; the file is a manager's download).
     "admin:startups_program_job_result": managers(),
@@ -338,6 +347,7 @@ ADMIN_OBJECTS = {
     "programs/award": "award",
     "programs/disbursement": "disbursement",
     "programs/tranche": "tranche",
+    "programs/milestonereport": "milestone_report",
     "startups/program": "program",
     "programs/assignment": "assignment_a",
     "programs/review": "review_other",
@@ -375,6 +385,9 @@ PK_OBJECTS = {
     "startups:application_publication": "application_a",
     "startups:pitch_deck": "application_a",
     "api_token_revoke": "api_token",
+    "programs:report_detail": "milestone_report",
+    "programs:report_attachment": "milestone_report",
+    "programs:report_attachment_remove": "milestone_report",
 }
 
 
@@ -400,6 +413,7 @@ def url_for(key: str, world) -> str:
             kwargs[param] = {
                 "content_type_id": world.program_ct.pk,
                 "invitation_pk": world.invitation.pk,
+                "attachment_pk": world.report_attachment.pk,
                 "membership_pk": world.membership_cofounder.pk,
                 "token": world.invitation.token,
                 "slug": world.program.slug,
@@ -568,6 +582,9 @@ SHOWN = [
     ("manager", "admin:programs_award_change", ["12468013.00", "Alpha Startup"]),
     ("reviewer_conflict", "admin:programs_conflictofinterest_change", ["CONFLICT-REASON-MARKER"]),
     ("manager", "admin:portal_notification_changelist", ["reviewer-a@expert-one.kz"]),
+    ("founder_a", "programs:report_detail", ["REPORT-SECRET-MARKER"]),
+    ("cofounder_a", "programs:report_detail", ["REPORT-SECRET-MARKER"]),
+    ("manager", "admin:programs_milestonereport_change", ["REPORT-SECRET-MARKER"]),
 ]
 
 
@@ -661,6 +678,8 @@ def snapshot() -> tuple:
         Award,
         ConflictOfInterest,
         Disbursement,
+        MilestoneReport,
+        MilestoneReportAttachment,
         Review,
         Score,
         Tranche,
@@ -687,6 +706,8 @@ def snapshot() -> tuple:
         rows(Award.objects, "amount", "status"),
         rows(Tranche.objects, "amount", "planned_date", "milestone"),
         rows(Disbursement.objects, "amount"),
+        rows(MilestoneReport.objects, "status", "answers", "due_date"),
+        rows(MilestoneReportAttachment.objects, "name"),
         rows(Assignment.objects, "reviewer_id", "status"),
         rows(Review.objects, "status", "note_for_managers"),
         rows(Score.objects, "value", "comment"),
@@ -838,12 +859,27 @@ def _posts(w):
             {"manager": 403, "reviewer_a": 403},
         ),
         ("admin:startups_application_delete", "application_a", {"post": "yes"}, {"manager": 403}),
+        (
+            "programs:report_detail",
+            "milestone_report",
+            {"section_progress": "HIJACK", "submit": "1"},
+            {"founder_b": 404, "reviewer_a": 404, "manager": 404, "superuser": 404},
+        ),
+        ("programs:report_attachment_remove", None, {}, {"founder_b": 404, "manager": 404}),
+        (
+            "admin:programs_milestonereport_change",
+            "milestone_report",
+            {"decision": "approve"},
+            {"reviewer_a": 404, "founder_a": ADMIN_LOGIN},
+        ),
     ]
 
 
 def _post_url(name, obj, w):
     if name == "startups:invitation_revoke":
         return reverse(name, args=[w.startup_a.pk, w.invitation.pk])
+    if name == "programs:report_attachment_remove":
+        return reverse(name, args=[w.milestone_report.pk, w.report_attachment.pk])
     if name == "startups:member_remove":
         return reverse(name, args=[w.startup_a.pk, w.membership_cofounder.pk])
     if obj is None:
@@ -851,7 +887,7 @@ def _post_url(name, obj, w):
     return reverse(name, args=[_object(w, obj).pk])
 
 
-POST_CASES = 27
+POST_CASES = 30
 
 
 def test_post_case_list_is_what_the_parametrisation_runs(world):
