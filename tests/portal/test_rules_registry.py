@@ -60,11 +60,13 @@ REGISTERED = sorted(rules.permissions.permissions)
 
 def test_the_registry_holds_the_apps_permissions():
     assert REGISTERED == [
+        "programs.edit_milestone_report",
         "programs.edit_review",
         "programs.manage_programs",
         "programs.review_applications",
         "programs.review_assignment",
         "programs.see_other_reviews",
+        "programs.view_milestone_report",
         "startups.change_publication",
         "startups.download_pitch_deck",
         "startups.manage_team",

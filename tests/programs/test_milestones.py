@@ -19,7 +19,6 @@ from programs.models import (
     ReportSection,
     Tranche,
 )
-from programs.rules import EDIT_MILESTONE_REPORT, VIEW_MILESTONE_REPORT
 from programs.services import funding
 from programs.services import milestones as services
 from programs.tasks import remind_milestone_reports
@@ -186,9 +185,14 @@ def test_submitted_report_is_read_only_for_the_team_and_others_never_write():
     Membership.objects.create(
         startup=award.application.startup, user=cofounder, role=MembershipRole.MEMBER
     )
-    assert cofounder.has_perm(VIEW_MILESTONE_REPORT, report)
-    assert not cofounder.has_perm(EDIT_MILESTONE_REPORT, report)
-    assert not stranger.has_perm(VIEW_MILESTONE_REPORT, report)
+    assert cofounder.has_perm("programs.view_milestone_report", report)
+    assert not cofounder.has_perm("programs.edit_milestone_report", report)
+    assert not stranger.has_perm("programs.view_milestone_report", report)
+    services.milestone_report_return(report=report, actor=boss, comments="More")
+    report.refresh_from_db()
+    assert cofounder.has_perm("programs.edit_milestone_report", report)
+    assert not stranger.has_perm("programs.edit_milestone_report", report)
+    assert not boss.has_perm("programs.edit_milestone_report", report)
 
 
 def test_managers_cannot_be_team_writers_nor_founders_reviewers():
