@@ -26,6 +26,7 @@ from programs.management.demo.data import (
     DEMO_PDF,
     DEMO_STARTUPS,
 )
+from programs.management.demo.milestones import report_approve_for_payment, report_leave_open
 from programs.management.demo.names import place_in
 from programs.management.demo.phrases_en import MILESTONES
 from programs.roles import PROGRAM_MANAGERS, REVIEWERS
@@ -299,10 +300,13 @@ def _award_and_pay(application: Application, index: int, manager: User, now) -> 
         ],
         actor=manager,
     )
+    paid = []
     for tranche in tranches[: 1 + index % 3]:
         if tranche.planned_date >= timezone.localdate():
             break
         with past_dates.recorded_on(tranche.planned_date):
+            if tranche.sequence > 1:  # the ledger pays it only once its report is approved
+                report_approve_for_payment(tranche, index, manager)
             disbursement_record(
                 tranche=tranche,
                 amount=tranche.amount,
@@ -310,6 +314,9 @@ def _award_and_pay(application: Application, index: int, manager: User, now) -> 
                 reference=f"PP-2025-{award.pk:03d}-{tranche.sequence}",
                 actor=manager,
             )
+        paid.append(tranche)
+    if len(paid) < len(tranches):
+        report_leave_open(tranches[max(len(paid), 1)], index, manager)
 
 
 def demo_teams_under_review(program: Program) -> list:
