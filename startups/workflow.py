@@ -14,9 +14,10 @@ the service that made the move; nothing listens for status changes (only
 the cached public pages are forgotten after a commit that moves an
 application into or out of the published statuses).
 
-`completed` is reached when the award is fully paid, in the transaction of
-the payment that completes it (`programs.services.funding`); a reversal
-that leaves the award short again moves the application back to `funded`.
+`completed` is reached when the award is fully paid and every milestone
+report approved, in the transaction of the payment (or approval) that
+completes it (`programs.services.funding`); a reversal that leaves the award
+short again moves the application back to `funded`.
 """
 
 from datetime import datetime

@@ -27,11 +27,7 @@ from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
 from programs.public_pages import public_pages_invalidate
 from programs.rules import MANAGE_PROGRAMS
-from programs.services.milestones import (
-    milestone_reports_sync,
-    reports_all_approved,
-    tranche_report_require,
-)
+from programs.services import milestones as reports
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
@@ -199,7 +195,7 @@ def tranches_set(
                 for number, item in enumerate(schedule, start=1)
             ]
         )
-        milestone_reports_sync(award=award)
+        reports.milestone_reports_sync(award=award)
         audit_record(
             actor=actor,
             action="award.schedule",
@@ -246,7 +242,7 @@ def disbursement_record(
             .get(pk=tranche.award_id)
         )
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
-        tranche_report_require(tranche=tranche)
+        reports.tranche_report_require(tranche=tranche)
         if tranche.paid + amount > tranche.amount:
             raise FundingRefused(
                 _(
@@ -374,7 +370,7 @@ def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
     approval) that changes it, the award row locked, so the award's status,
     the application's, the reports and the ledger agree.
     """
-    paid_up = disbursed == award.amount and reports_all_approved(award=award)
+    paid_up = disbursed == award.amount and reports.reports_all_approved(award=award)
     moves = transition(
         machine=AWARD_MACHINE,
         objects=[award],
