@@ -1,4 +1,9 @@
-"""Reads of programs, with their related rows loaded up front."""
+"""Reads of programs, with their related rows loaded up front.
+
+The milestone reports' reads live in `programs.milestones`; the two the
+public pages ask for (completed projects, the teams' reported figures) are
+re-exported here.
+"""
 
 from datetime import datetime
 
@@ -16,6 +21,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from portal.models import User
+from programs.milestones import completed_applications as completed_applications
+from programs.milestones import program_reported_figures as program_reported_figures
 from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, Score
 from startups.enums import ApplicationStatus, ProgramStatus
 from startups.models import Program
