@@ -157,6 +157,14 @@ def milestone_journey(new_context, tmp_path) -> Journey:
     team.goto(award.application.get_absolute_url())
     expect(team.locator("#application-status")).to_have_text("Completed")
     expect(team.locator("#funding a.tranche-report")).to_have_text("Approved")
+    # 5. The manager's view: the list, and the figures summed with their charts.
+    office.goto("/admin/programs/milestonereport/")
+    expect(office.locator("#reports-attention")).to_contain_text("0 reports overdue")
+    office.goto("/admin/programs/milestonereport/figures/")
+    expect(office.locator("#figures-table")).to_contain_text("Water Tech 2026")
+    expect(office.locator("#figures-table")).to_contain_text("420")
+    drawn = "document.getElementById('chart-figures-counts').width > 0 && !!window.Chart"
+    office.wait_for_function(drawn)
     # (The results page's checks continue from here: the project is completed.)
     report.refresh_from_db()
     award.refresh_from_db()
