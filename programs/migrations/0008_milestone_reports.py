@@ -83,6 +83,27 @@ def reports_for_existing_tranches(apps, schema_editor):
     )
 
 
+SECTION_PERMISSIONS = ["view", "add", "change", "delete"]
+
+
+def grant_report_sections(apps, schema_editor):
+    """Program managers edit a program's report sections (its admin page's inline)."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("programs")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    group = apps.get_model("auth", "Group").objects.filter(name="Program managers").first()
+    if group is not None:
+        group.permissions.add(
+            *apps.get_model("auth", "Permission").objects.filter(
+                content_type__app_label="programs",
+                codename__in=[f"{verb}_reportsection" for verb in SECTION_PERMISSIONS],
+            )
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0007_application_score"),
@@ -376,6 +397,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(reports_for_existing_tranches, migrations.RunPython.noop),
+        migrations.RunPython(grant_report_sections, migrations.RunPython.noop),
         migrations.RunPython(
             _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
             _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),

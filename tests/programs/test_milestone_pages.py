@@ -272,3 +272,12 @@ def test_report_pages_query_count(client, django_assert_max_num_queries, attachm
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
     assert MilestoneReport.objects.get(pk=report.pk).attachments.count() == attachments
+
+
+def test_managers_define_the_report_sections_on_the_program_page(client):
+    award, boss, _owner = funded_award()
+    assert boss.has_perm("programs.add_reportsection")
+    assert not reviewer().has_perm("programs.add_reportsection")
+    client.force_login(boss)
+    page = client.get(reverse("admin:startups_program_change", args=[award.program.pk]))
+    assert 'id="report_sections-group"' in page.text
