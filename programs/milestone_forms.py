@@ -23,7 +23,9 @@ class MilestoneReportForm(forms.Form):
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_PLACES,
     )
-    users = forms.IntegerField(label=_("New users in the period"), required=False, min_value=0)
+    users = forms.IntegerField(
+        label=_("New users in the period"), required=False, min_value=0, max_value=2_000_000_000
+    )
     jobs_created = forms.IntegerField(
         label=_("Jobs created in the period"), required=False, min_value=0, max_value=1_000_000
     )

@@ -281,3 +281,28 @@ def test_managers_define_the_report_sections_on_the_program_page(client):
     client.force_login(boss)
     page = client.get(reverse("admin:startups_program_change", args=[award.program.pk]))
     assert 'id="report_sections-group"' in page.text
+
+
+def test_absurd_figures_are_refused_on_the_form_not_by_a_server_error(client):
+    award, _boss, owner = funded_award()
+    report = _report(award)
+    client.force_login(owner)
+    response = client.post(
+        _url(report), _form(users="99999999999999", revenue="-5", jobs_created="abc")
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"users", "revenue", "jobs_created"}
+    assert _report(award).answers == {}
+
+
+@pytest.mark.parametrize("programs", [1, 5])
+def test_figures_page_query_count(client, django_assert_max_num_queries, programs):
+    boss = manager()
+    for _ in range(programs):
+        award, _b, owner = funded_award()
+        report = _submit(_report(award), owner, users=7)
+        services.milestone_report_approve(report=report, actor=boss)
+    client.force_login(boss)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("admin:programs_milestonereport_figures"))
+    assert len(page.context["rows"]) == programs
