@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +81,23 @@ def reports_attention(*, program: Program | None = None, today: date | None = No
         overdue=Count("pk", filter=editable & Q(due_date__lt=today)),
         due=Count("pk", filter=editable & Q(due_date__gte=today, due_date__lte=today + DUE_SOON)),
         waiting=Count("pk", filter=Q(status=MilestoneReportStatus.SUBMITTED)),
+    )
+
+
+def reports_attention_by_program(*, program_ids: list[int], today: date) -> list[dict]:
+    """Per program: reports overdue, due within a week, waiting for review (one query)."""
+    editable = Q(status__in=EDITABLE_REPORT_STATES)
+    return list(
+        MilestoneReport.objects.filter(tranche__award__program__in=program_ids)
+        .values(program=F("tranche__award__program"))
+        .annotate(
+            overdue=Count("pk", filter=editable & Q(due_date__lt=today)),
+            due=Count(
+                "pk", filter=editable & Q(due_date__gte=today, due_date__lte=today + DUE_SOON)
+            ),
+            waiting=Count("pk", filter=Q(status=MilestoneReportStatus.SUBMITTED)),
+        )
+        .order_by("program")
     )
 
 

@@ -173,17 +173,12 @@ def results_figures(program: Program) -> dict[str, Any]:
 def reported_figures(program: Program) -> list[Row]:
     """The outcomes the funded teams reported on their approved milestone reports.
 
-    HOOK: the sums come from `programs.milestones.program_reported_figures`,
-    which the milestone reports work adds; until that module is on this
-    branch there are no reported outcomes, and the page and the CSV leave
+    The sums come from `programs.milestones.program_reported_figures`; before
+    the first approved report there are none, and the page and the CSV leave
     the section out.
     """
-    try:
-        from programs.milestones import program_reported_figures
-    except ModuleNotFoundError as error:
-        if error.name != "programs.milestones":
-            raise  # a real fault inside the module, not its absence
-        return []
+    from programs.milestones import program_reported_figures
+
     return reported_rows(program_reported_figures(program))
 
 

@@ -228,9 +228,41 @@ def _awards_without_schedule(programs: list[Program], now: datetime) -> Iterable
         )
 
 
-# One query each. A new kind of attention (e.g. milestone reports due) is one
-# more function here, taking the active programs and the time.
-ATTENTION_SOURCES: list[AttentionSource] = [_reviews_overdue, _awards_without_schedule]
+def _milestone_reports(programs: list[Program], now: datetime) -> Iterable[AttentionItem]:
+    """Milestone reports overdue, due within a week, and submitted for review."""
+    from programs.milestones import reports_attention_by_program
+    from programs.models import MilestoneReportStatus
+
+    names = {program.pk: program.name for program in programs}
+    today = timezone.localdate(now)
+    url = reverse("admin:programs_milestonereport_changelist")
+    lines = [
+        ("overdue", _("%(program)s: milestone reports overdue"), {"overdue": "yes"}),
+        ("due", _("%(program)s: milestone reports due within a week"), {"overdue": "soon"}),
+        (
+            "waiting",
+            _("%(program)s: milestone reports to review"),
+            {"status__exact": MilestoneReportStatus.SUBMITTED},
+        ),
+    ]
+    for row in reports_attention_by_program(program_ids=list(names), today=today):
+        for key, label, query in lines:
+            yield AttentionItem(
+                label=label % {"program": names[row["program"]]},
+                count=row[key],
+                url=url
+                + "?"
+                + urlencode({**query, "tranche__award__program__id__exact": row["program"]}),
+            )
+
+
+# One query each. A new kind of attention is one more function here, taking
+# the active programs and the time.
+ATTENTION_SOURCES: list[AttentionSource] = [
+    _reviews_overdue,
+    _awards_without_schedule,
+    _milestone_reports,
+]
 
 
 def manager_attention(

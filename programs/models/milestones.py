@@ -5,7 +5,7 @@ on it (text per section the program defines, the period's key figures,
 PDF attachments) and a manager approves the report or returns it with
 comments. Until its report is approved the tranche cannot be paid: the
 payment service refuses, and so does the ledger itself (a trigger on the
-disbursement insert, migration `0008_milestone_reports`).
+disbursement insert, migration `0009_milestone_reports`).
 
 Writers: `programs.services.milestones` (reports, their state machine
 `programs.states.MILESTONE_REPORT_MACHINE`, attachments);

@@ -25,7 +25,6 @@ from portal.money import format_money
 from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
-from programs.public_pages import public_pages_invalidate
 from programs.rules import MANAGE_PROGRAMS
 from programs.services import milestones as reports
 from programs.states import AWARD_MACHINE
@@ -387,7 +386,6 @@ def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
             if paid_up
             else str(_("A payment was reversed: the award is no longer fully paid.")),
         )
-        public_pages_invalidate()  # the program's page counts completed projects
 
 
 def award_balance(award: Award) -> Decimal:

@@ -7,7 +7,7 @@ report row too (`FOR UPDATE`), so a payment never reads a report that an
 approval is committing; approval locks the award first, then the report
 (the payment's order, so the two cannot deadlock). Approved is final, so
 a payment that saw "approved" can never be undone by the report moving
-back. The ledger's own trigger (migration 0008) refuses an insert that
+back. The ledger's own trigger (migration 0009) refuses an insert that
 slipped past all of this.
 
 Every move goes through `MILESTONE_REPORT_MACHINE` (history row, audit
@@ -42,6 +42,7 @@ from programs.models import (
     Tranche,
 )
 from programs.models.milestones import EDITABLE_REPORT_STATES
+from programs.public_pages import public_pages_invalidate
 from programs.rules import EDIT_MILESTONE_REPORT, MANAGE_PROGRAMS
 from programs.states import MILESTONE_REPORT_MACHINE
 from startups.selectors import team_recipients
@@ -281,6 +282,8 @@ def milestone_report_approve(*, report: MilestoneReport, actor: User) -> Milesto
         if moves:
             _tell_team(award, report, NotificationKind.REPORT_APPROVED, "approved", "")
             award_settle(award=award, actor=actor)
+            # The public pages show the reported figures and the completed projects.
+            public_pages_invalidate()
     return report
 
 

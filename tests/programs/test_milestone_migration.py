@@ -30,8 +30,8 @@ def test_reports_for_existing_tranches_and_the_trigger_again():
     second, third = award.tranches.get(sequence=2), award.tranches.get(sequence=3)
     _pay(second, boss)
 
-    _migrate([("programs", "0007_application_score")])
-    _migrate([("programs", "0008_milestone_reports")])
+    _migrate([("programs", "0008_review_comment_for_team")])
+    _migrate([("programs", "0009_milestone_reports")])
 
     rows = list(
         MilestoneReport.objects.filter(tranche__award=award)

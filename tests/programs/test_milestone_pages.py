@@ -306,3 +306,27 @@ def test_figures_page_query_count(client, django_assert_max_num_queries, program
     with django_assert_max_num_queries(10):
         page = client.get(reverse("admin:programs_milestonereport_figures"))
     assert len(page.context["rows"]) == programs
+
+
+def test_manager_start_page_lists_reports_overdue_due_and_to_review(client):
+    from django.utils.http import urlencode
+
+    from startups.enums import ProgramStatus
+
+    award, boss, owner = funded_award()
+    type(award.program).objects.filter(pk=award.program.pk).update(status=ProgramStatus.DECIDED)
+    _submit(_report(award), owner)
+    client.force_login(boss)
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 200
+    name = award.program.name
+    assert f"{name}: milestone reports overdue" in page.text
+    assert f"{name}: milestone reports to review" in page.text
+    listed = (
+        reverse("admin:programs_milestonereport_changelist")
+        + "?"
+        + urlencode({"overdue": "yes", "tranche__award__program__id__exact": award.program.pk})
+    )
+    assert listed.replace("&", "&amp;") in page.text
+    overdue = client.get(listed)
+    assert [r.pk for r in overdue.context["cl"].result_list] == [_report(award, 3).pk]

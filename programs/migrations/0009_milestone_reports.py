@@ -106,7 +106,7 @@ def grant_report_sections(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0007_application_score"),
+        ("programs", "0008_review_comment_for_team"),
         ("startups", "0004_normalise_reviewers_by_default"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
