@@ -330,3 +330,17 @@ def test_manager_start_page_lists_reports_overdue_due_and_to_review(client):
     assert listed.replace("&", "&amp;") in page.text
     overdue = client.get(listed)
     assert [r.pk for r in overdue.context["cl"].result_list] == [_report(award, 3).pk]
+
+
+def test_public_results_page_sums_the_approved_reports(client):
+    from startups.enums import ProgramStatus
+
+    award, boss, owner = funded_award()
+    type(award.program).objects.filter(pk=award.program.pk).update(status=ProgramStatus.DECIDED)
+    url = reverse("programs:results", args=[award.program.slug])
+    assert 'id="results-reported"' not in client.get(url).text
+    report = _submit(_report(award), owner, users=4321, jobs_created=12)
+    services.milestone_report_approve(report=report, actor=boss)
+    page = client.get(url).text  # the approval ended the cached page
+    reported = page.split('id="results-reported"')[1].split("</section>")[0]
+    assert "4321" in reported.replace(",", "").replace("\xa0", "")
