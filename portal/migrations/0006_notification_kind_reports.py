@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_notification_kind_reviews_assigned"),
+        ("portal", "0005_api_tokens"),
     ]
 
     operations = [
