@@ -12,7 +12,7 @@ from programs.services import assignment as assigning
 from programs.services import funding
 from startups.enums import ApplicationStatus, ProgramStatus
 from tests.api.conftest import MANAGER, REVIEWER, bearer, token_for
-from tests.factories import ProgramFactory, submitted_application
+from tests.factories import ProgramFactory, milestone_reports_approved, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,15 @@ def test_payment_and_reversal_through_the_api_name_the_token(manager_user, funde
     secret = token_for(manager_user, MANAGER, name="Accounting 1C")
     token = ApiToken.objects.get(name="Accounting 1C")
     client = bearer(secret)
+    payment = {"amount": "1000.00", "paid_on": str(timezone.localdate()), "reference": "PAY-2"}
+    early = client.post(
+        f"/api/v1/manager/tranches/{tranches[1].pk}/disbursements",
+        payment,
+        content_type="application/json",
+    )
+    assert early.status_code == 409  # the second tranche waits for its milestone report
+    assert "report on its milestone" in early.json()["error"]["message"]
+    milestone_reports_approved(award, actor=manager_user)
     paid = client.post(
         f"/api/v1/manager/tranches/{tranches[1].pk}/disbursements",
         {"amount": "1000.00", "paid_on": str(timezone.localdate()), "reference": "PAY-2"},
@@ -157,7 +166,8 @@ def test_decision_through_the_api_uses_the_capped_service(manager_user):
 
 
 def test_ledger_feed_pages_in_id_order(manager_user, funded):
-    _program, _application, _award, tranches = funded
+    _program, _application, award, tranches = funded
+    milestone_reports_approved(award, actor=manager_user)  # the second tranche may be paid
     for n in range(4):
         funding.disbursement_record(
             tranche=tranches[1],
