@@ -116,10 +116,14 @@ def _office_decides(page: Page, report: MilestoneReport, decision: str, comments
 
 
 def _office_records_payment(page: Page, award: Award, reference: str) -> None:
-    second = award.tranches.get(sequence=2)
     page.goto("/admin/programs/disbursement/add/")
-    expect(page.locator("#id_tranche")).to_contain_text(f"{STARTUP} · #2 Pilot plant running")
-    page.locator("#id_tranche").select_option(value=str(second.pk))
+    # The tranche field is the admin's autocomplete (select2): type, then pick.
+    choice = f"{STARTUP} · #2 Pilot plant running"
+    page.locator("#id_tranche ~ .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(STARTUP)
+    option = page.locator(".select2-results__option", has_text=choice)
+    expect(option).to_have_count(1)
+    option.click()
     page.fill("#id_amount", "5000000")
     page.fill("#id_reference", reference)
     page.get_by_role("button", name="Save").first.click()
