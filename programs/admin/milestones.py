@@ -12,7 +12,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
@@ -251,8 +250,3 @@ def _figures_chart(rows: list[dict], currency: str) -> dict:
         if rows
         else []
     }
-
-
-def milestone_report_link(report: MilestoneReport) -> str:
-    url = reverse("admin:programs_milestonereport_change", args=[report.pk])
-    return format_html('<a href="{}">{}</a>', url, report.get_status_display())
