@@ -56,7 +56,9 @@ def content_languages(language: str | None, main_language: str | None) -> list[s
 
 def content_in(obj: models.Model, field: str, language: str | None) -> str:
     """The text of `obj.<field>` for a reader of `language`, with the program's fallback."""
-    main = obj.content_main_language()  # type: ignore[attr-defined]
+    # modeltranslation's `values()` rows are stand-ins without the model's methods.
+    main_language = getattr(obj, "content_main_language", None)
+    main = main_language() if main_language is not None else None
     for code in content_languages(language, main):
         value = getattr(obj, f"{field}_{code}", None)
         if value:
