@@ -29,6 +29,7 @@ from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.enums import ProgramStatus
 from startups.models import Application, Program
+from startups.models.program import content_in
 from startups.selectors import team_recipients
 from startups.workflow import application_transition, applications_transition
 
@@ -57,7 +58,11 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
             "obj": application,
             "context": {
                 "recipient_name": recipient.get_full_name(),
-                "program": application.program.name,
+                # The program's texts in the recipient's language (else its main one).
+                "program": content_in(application.program, "name", recipient.preferred_language),
+                "decision_message": content_in(
+                    application.program, "decision_message", recipient.preferred_language
+                ),
                 "startup": application.startup.name,
                 "amount": format_money(application.requested_amount, application.program.currency),
                 "path": application.get_absolute_url(),
