@@ -78,8 +78,11 @@ class TranslatedContentMixin:
 
     TRANSLATED_FIELDS: tuple[str, ...] = ()
 
-    def content_main_language(self) -> str:
+    def content_main_language(self) -> str | None:
         raise NotImplementedError
+
+    def save_language(self) -> str:
+        return self.content_main_language() or settings.LANGUAGE_CODE
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -93,7 +96,7 @@ class TranslatedContentMixin:
             kwargs["update_fields"] = list({*update_fields, *touched})
         # The descriptors resolve the untranslated column in the active language:
         # saved under the main language, it holds the main text.
-        with translation.override(self.content_main_language()):
+        with translation.override(self.save_language()):
             super().save(*args, **kwargs)  # type: ignore[misc]
 
 
@@ -360,5 +363,13 @@ class Criterion(TranslatedContentMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def content_main_language(self) -> str:
+    def content_main_language(self) -> str | None:
+        # The program's main language when the program is at hand; a criterion
+        # loaded alone (beside a score) falls back in the portal's language
+        # order rather than costing a query per criterion.
+        if Criterion.program.is_cached(self):
+            return self.program.main_language
+        return None
+
+    def save_language(self) -> str:
         return self.program.main_language
