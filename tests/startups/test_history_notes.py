@@ -17,7 +17,7 @@ from tests.factories import ProgramFactory, StartupFactory, UserFactory, manager
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("startups.migrations.0005_trilingual_content_and_coded_notes")
+MIGRATION = importlib.import_module("startups.migrations.0006_trilingual_content_and_coded_notes")
 
 
 def _kazakh(text: str) -> str:

@@ -44,7 +44,7 @@ def notes_to_codes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('startups', '0004_normalise_reviewers_by_default'),
+        ('startups', '0005_publication_consent_and_feedback'),
     ]
 
     operations = [
