@@ -199,3 +199,43 @@ def test_decision_email_opens_with_the_programs_message_in_the_readers_language(
     russian = by_reader[member.email]
     assert "Thank you for applying." in russian
     assert "Seed grants" in russian
+
+
+def test_admin_adds_a_program_written_only_in_russian(client):
+    client.force_login(manager())
+    response = client.post(
+        reverse("admin:startups_program_add"),
+        {
+            "main_language": "ru",
+            "name_ru": "Стартап Казахстан",
+            "description_ru": "Гранты.",
+            "slug": "sk-ru",
+            "currency": "KZT",
+            "total_budget": "1000000000",
+            "max_amount_per_project": "20000000",
+            "selection_cap": "50",
+            "opens_at_0": "2026-03-01",
+            "opens_at_1": "09:00",
+            "closes_at_0": "2026-04-01",
+            "closes_at_1": "18:00",
+            "timezone": "Asia/Almaty",
+            "eligible_countries": ["KZ"],
+            "min_team_size": "1",
+            "reviews_per_application": "3",
+            "disagreement_threshold": "20",
+            "criteria-TOTAL_FORMS": "1",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-0-position": "0",
+            "criteria-0-weight": "1",
+            "criteria-0-scale_min": "1",
+            "criteria-0-scale_max": "10",
+            "criteria-0-name_ru": "Команда",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    program = Program.objects.get(slug="sk-ru")
+    with translation.override("en"):
+        assert (program.name, program.criteria.get().name) == ("Стартап Казахстан", "Команда")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM programs_program WHERE id = %s", [program.pk])
+        assert cursor.fetchone()[0] == "Стартап Казахстан"
