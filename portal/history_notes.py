@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -57,12 +56,10 @@ def unjudged_text(params: Mapping[str, Any]) -> str:
     if params.get("call_open"):
         reasons.append(str(_("the call is still open")))
     if params.get("required"):
+        # Counts of a few reviews: no grouping to localise.
         reasons.append(
-            str(_("it has %(reviews)s of %(required)s submitted reviews"))
-            % {
-                "reviews": number_format(params.get("reviews") or 0),
-                "required": number_format(params["required"]),
-            }
+            str(_("it has %(reviews)d of %(required)d submitted reviews"))
+            % {"reviews": int(params.get("reviews") or 0), "required": int(params["required"])}
         )
     return "; ".join(reasons)
 
