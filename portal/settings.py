@@ -49,6 +49,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications ---------------------------------------------------------
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: program texts in three languages
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

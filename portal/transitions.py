@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import Actor, audit_entry, audit_record_many
 from portal.bulk import rows_insert
 from portal.exceptions import DomainError
+from portal.history_notes import note_full
 
 
 class TransitionRefused(DomainError):
@@ -50,13 +51,23 @@ class Move[M: models.Model]:
 
 
 @dataclass(frozen=True)
+class HistoryNote:
+    """Why a move was made: a code and its parameters (`portal.history_notes`), a person's text."""
+
+    text: str = ""
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StateMachine[M: models.Model]:
     """A stateful noun: the table of allowed moves and what a move records.
 
     `fields_for(target, now)` gives the other fields set with a move to
     `target` (for example `submitted_at`); `history(moves, actor, note)`
-    returns one unsaved history row per move (bulk-created); each of `after_commit`
-    receives the list of moves once the transaction has committed.
+    returns one unsaved history row per move (bulk-created; the note is a
+    `HistoryNote`); each of `after_commit` receives the list of moves once
+    the transaction has committed.
     """
 
     model: type[M]
@@ -68,7 +79,7 @@ class StateMachine[M: models.Model]:
     )
     status_field: str = "status"
     fields_for: Callable[[str, datetime], dict[str, Any]] | None = None
-    history: Callable[[list[Move[M]], Actor, str], Sequence[models.Model]] | None = None
+    history: Callable[[list[Move[M]], Actor, HistoryNote], Sequence[models.Model]] | None = None
     after_commit: tuple[Callable[[list[Move[M]]], None], ...] = ()
 
     def __post_init__(self) -> None:
@@ -90,6 +101,8 @@ def transition[M: models.Model](
     to: str,
     actor: Actor,
     note: str = "",
+    note_code: str = "",
+    note_params: Mapping[str, Any] | None = None,
     values: Mapping[str, Any] | None = None,
     audit_before: Mapping[str, Any] | None = None,
     audit_after: Mapping[str, Any] | None = None,
@@ -101,9 +114,11 @@ def transition[M: models.Model](
     `values` are further fields written with the move (plain values or
     `F()` expressions); `audit_before` and `audit_after` add detail to each
     audit entry, `audit_action` names it when the machine's name is too
-    general. The
+    general. `note_code` and `note_params` record the portal's own reason
+    (rendered in each reader's language); `note` is a person's text. The
     caller's objects are updated in place.
     """
+    history_note = HistoryNote(text=note, code=note_code, params=dict(note_params or {}))
     states = machine.states
     target = states(to)
     status = machine.status_field
@@ -141,7 +156,7 @@ def transition[M: models.Model](
             Move(obj=obj, source=current[obj.pk], target=target.value, at=now) for obj in moving
         ]
         if machine.history is not None:
-            rows = machine.history(moves, actor, note)
+            rows = machine.history(moves, actor, history_note)
             rows_insert(rows)
             for move, row in zip(moves, rows, strict=True):
                 move.history = row
@@ -153,7 +168,8 @@ def transition[M: models.Model](
                     obj=move.obj,
                     before={status: move.source, **(audit_before or {})},
                     after={status: move.target, **(audit_after or {})},
-                    note=note,
+                    # A staff-only technical record: in the active language.
+                    note=note_full(code=note_code, params=note_params, text=note),
                 )
                 for move in moves
             ]

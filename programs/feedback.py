@@ -61,7 +61,14 @@ def feedback_for_applications(
             Prefetch(
                 "scores",
                 queryset=Score.objects.select_related("criterion").only(
-                    "review_id", "value", "criterion__name", "criterion__scale_max"
+                    "review_id",
+                    "value",
+                    "criterion__name",
+                    # The name in every language, so that reading it costs no query.
+                    "criterion__name_en",
+                    "criterion__name_ru",
+                    "criterion__name_kk",
+                    "criterion__scale_max",
                 ),
             )
         )

@@ -37,11 +37,16 @@ class StatusChangeInline(admin.TabularInline):
     model = ApplicationStatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "from_status", "to_status", "actor", "note_text"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("note"))
+    def note_text(self, obj):
+        # The portal's coded note in the reader's language, then the person's own.
+        return obj.note_display
 
 
 @admin.register(Application)

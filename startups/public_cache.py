@@ -233,7 +233,9 @@ def programs_accepting_cached() -> list[Program]:
         programs = list(
             Program.objects.accepting(now)
             .order_by("closes_at", "id")
-            .only("id", "name", "slug", "status", "opens_at", "closes_at")[:OPEN_PROGRAMS_SHOWN]
+            .only("id", "name", "main_language", "slug", "status", "opens_at", "closes_at")[
+                :OPEN_PROGRAMS_SHOWN
+            ]
         )
         return programs, next_change_of_public_programs(now=now)
 

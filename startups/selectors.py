@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from portal.models import User
 from startups.enums import MembershipRole
 from startups.models import Application, ApplicationStatusChange, Membership, Startup
+from startups.models.program import program_name_fields
 
 
 def startup_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Startup]:
@@ -48,7 +49,14 @@ def application_list_for_startup(*, startup: Startup) -> QuerySet[Application]:
     """The startup's applications as its page lists them (program, status, link)."""
     return (
         startup.applications.select_related("program")
-        .only("id", "status", "startup_id", "program_id", "updated_at", "program__name")
+        .only(
+            "id",
+            "status",
+            "startup_id",
+            "program_id",
+            "updated_at",
+            *program_name_fields("program__"),
+        )
         .order_by("-updated_at", "id")
     )
 
@@ -79,7 +87,17 @@ def _history_summary() -> Prefetch:
     return Prefetch(
         "status_changes",
         queryset=ApplicationStatusChange.objects.select_related("actor")
-        .only("id", "application_id", "to_status", "at", "note", "actor__full_name", "actor__email")
+        .only(
+            "id",
+            "application_id",
+            "to_status",
+            "at",
+            "note",
+            "note_code",
+            "note_params",
+            "actor__full_name",
+            "actor__email",
+        )
         .order_by("at", "id"),
     )
 
@@ -96,7 +114,7 @@ def application_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Applica
             "startup_id",
             "requested_amount",
             "updated_at",
-            "program__name",
+            *program_name_fields("program__"),
             "program__slug",
             "program__currency",
             "program__status",

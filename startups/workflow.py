@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import Actor
 from portal.models import User
-from portal.transitions import Move, StateMachine, transition
+from portal.transitions import HistoryNote, Move, StateMachine, transition
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, ApplicationStatusChange
 from startups.public_cache import public_cache_invalidate
@@ -51,7 +51,7 @@ def _fields_for(target: str, now: datetime) -> dict[str, Any]:
 
 
 def _history(
-    moves: list[Move[Application]], actor: Actor, note: str
+    moves: list[Move[Application]], actor: Actor, note: HistoryNote
 ) -> list[ApplicationStatusChange]:
     actor_or_none = actor if isinstance(actor, User) and actor.pk else None
     return [
@@ -61,7 +61,9 @@ def _history(
             to_status=move.target,
             at=move.at,
             actor=actor_or_none,
-            note=note,
+            note=note.text,
+            note_code=note.code,
+            note_params=dict(note.params),
         )
         for move in moves
     ]
@@ -94,15 +96,29 @@ def allowed_targets(status: str) -> frozenset[str]:
 
 
 def applications_transition(
-    *, applications: list[Application], to: str, actor: Actor, note: str = ""
+    *,
+    applications: list[Application],
+    to: str,
+    actor: Actor,
+    note: str = "",
+    note_code: str = "",
+    note_params: dict[str, Any] | None = None,
 ) -> list[ApplicationStatusChange]:
     """Move the applications to `to`: one locked, all-or-nothing batch.
 
     Those already at `to` are left alone; one refused move refuses them all
     (`portal.transitions.TransitionRefused`). Returns the history rows.
+    `note_code` (`portal.history_notes`) is the portal's reason, shown in each
+    reader's language; `note` a person's own words.
     """
     moves = transition(
-        machine=APPLICATION_MACHINE, objects=applications, to=to, actor=actor, note=note
+        machine=APPLICATION_MACHINE,
+        objects=applications,
+        to=to,
+        actor=actor,
+        note=note,
+        note_code=note_code,
+        note_params=note_params,
     )
     return [_change(move) for move in moves]
 
@@ -115,10 +131,23 @@ def _change(move: Move[Application]) -> ApplicationStatusChange:
 
 
 def application_transition(
-    *, application: Application, to: str, actor: Actor, note: str = ""
+    *,
+    application: Application,
+    to: str,
+    actor: Actor,
+    note: str = "",
+    note_code: str = "",
+    note_params: dict[str, Any] | None = None,
 ) -> ApplicationStatusChange | None:
     """`applications_transition` with one item; None when it is already there."""
-    changes = applications_transition(applications=[application], to=to, actor=actor, note=note)
+    changes = applications_transition(
+        applications=[application],
+        to=to,
+        actor=actor,
+        note=note,
+        note_code=note_code,
+        note_params=note_params,
+    )
     return changes[0] if changes else None
 
 

@@ -1,10 +1,14 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.fields import TranslationField
 
 from portal.exceptions import DomainError
 from portal.jobs import job_start
@@ -17,12 +21,57 @@ from programs.rules import MANAGE_PROGRAMS
 from programs.services.programs import program_change_status
 from startups.enums import ProgramStatus
 from startups.models import Criterion, Program
+from startups.models.program import CONTENT_LANGUAGES
 
 
-class CriterionInline(admin.TabularInline):
+def _in_languages(field: str) -> tuple[str, ...]:
+    """One row of the form: the field's column in each language, side by side."""
+    return tuple(f"{field}_{code}" for code in CONTENT_LANGUAGES)
+
+
+class LanguageLabelsMixin:
+    """Each language's column labelled with its language ("name (Russian)")."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, TranslationField):
+            formfield.label = format_lazy(
+                "{} ({})",
+                capfirst(db_field.translated_field.verbose_name),
+                dict(settings.LANGUAGES)[db_field.language],
+            )
+            if isinstance(formfield.widget, forms.Textarea):
+                formfield.widget.attrs.update(rows=4, cols=30)
+        return formfield
+
+
+class ProgramTextsForm(ProgramAdminForm):
+    """The program form with a name required in the program's main language."""
+
+    def clean(self):
+        data = super().clean()
+        main = data.get("main_language") or self.instance.main_language
+        column = f"name_{main}"
+        if column in self.fields and not data.get(column):
+            self.add_error(column, _("Give the name in the program's main language."))
+        return data
+
+
+class CriterionInline(LanguageLabelsMixin, admin.StackedInline):
     model = Criterion
     extra = 0
-    fields = ["position", "name", "guidance", "weight", "scale_min", "scale_max"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("position", "weight", "scale_min", "scale_max"),
+                    _in_languages("name"),
+                    _in_languages("guidance"),
+                ]
+            },
+        )
+    ]
 
 
 class ReportSectionInline(admin.TabularInline):
@@ -35,8 +84,8 @@ class ReportSectionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    form = ProgramAdminForm
+class ProgramAdmin(LanguageLabelsMixin, admin.ModelAdmin):
+    form = ProgramTextsForm
     inlines = [CriterionInline, ReportSectionInline]
     list_display = [
         "name",
@@ -49,11 +98,35 @@ class ProgramAdmin(admin.ModelAdmin):
         "progress_link",
     ]
     list_filter = ["status", "currency"]
-    search_fields = ["name", "slug", "organiser"]
-    prepopulated_fields = {"slug": ["name"]}
+    # Every language's column: a program is found by its name in any of them.
+    search_fields = [*_in_languages("name"), "slug", "organiser"]
+    prepopulated_fields = {"slug": [f"name_{settings.LANGUAGE_CODE}"]}
     date_hierarchy = "opens_at"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "organiser", "description", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "main_language",
+                    _in_languages("name"),
+                    "slug",
+                    "organiser",
+                    _in_languages("description"),
+                    "status",
+                ]
+            },
+        ),
+        (
+            _("Decision e-mails"),
+            {
+                "fields": [_in_languages("decision_message")],
+                "description": _(
+                    "A message for the top of the selected, waitlisted and not-selected "
+                    "e-mails, in each language; a reader whose language is empty gets the "
+                    "main language's."
+                ),
+            },
+        ),
         (
             _("Money and places"),
             {"fields": ["currency", "total_budget", "max_amount_per_project", "selection_cap"]},

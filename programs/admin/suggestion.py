@@ -26,7 +26,8 @@ from portal.models import Job
 from programs.admin.selection import _header, _program_for_manager
 from programs.forms import MinimumFormSet, SuggestionObjectiveForm
 from programs.jobs import SUGGESTION
-from programs.optimiser import Objective
+from programs.optimiser import Minimum, Objective
+from programs.optimiser.reasons import limits_params, limits_text, reason_text
 from programs.services import selection as services
 
 NEAR = 10  # rows on each side of the cut-off shown with their reasons at once
@@ -95,6 +96,16 @@ def suggest_result_view(model_admin: Any, request: HttpRequest, pk: int, job_id:
     show = request.GET.get("show", "")
     objective = result.get("objective", Objective.RANK_ORDER)
     comparison = result.get("comparison")
+    currency = program.currency
+    limits = result.get("limits")
+    if limits is None:  # a result stored before the limits had their figures
+        minimums = [Minimum(*m) for m in (job.params or {}).get("minimums", [])]
+        limits = limits_params(
+            result.get("binding", []),
+            cap=program.selection_cap,
+            budget=program.total_budget,
+            minimums=minimums,
+        )
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Suggested selection: %(program)s") % {"program": program.name},
@@ -109,15 +120,34 @@ def suggest_result_view(model_admin: Any, request: HttpRequest, pk: int, job_id:
         "money_difference": Decimal(comparison["money_difference"]) if comparison else None,
         "total_score": Decimal(result.get("total_score", "0")),
         "total_requested": Decimal(result.get("total_requested", "0")),
-        "near_in": free_chosen[-NEAR:],
-        "near_out": left_out[:NEAR],
-        "chosen_page": _page(chosen, request.GET.get("chosen_page"), show == "chosen"),
-        "out_page": _page(left_out, request.GET.get("out_page"), show == "out"),
+        "limits_text": limits_text(limits, currency),
+        "near_in": _with_reasons(free_chosen[-NEAR:], currency),
+        "near_out": _with_reasons(left_out[:NEAR], currency),
+        "chosen_page": _page(
+            chosen, request.GET.get("chosen_page"), show == "chosen", currency=currency
+        ),
+        "out_page": _page(left_out, request.GET.get("out_page"), show == "out", currency=currency),
         "show": show,
         **_header(program),
     }
     return TemplateResponse(request, "admin/programs/program/suggest_result.html", context)
 
 
-def _page(rows: list[dict], number: str | None, everything: bool):
-    return Paginator(rows, max(len(rows), 1) if everything else PER_PAGE).get_page(number)
+def _page(rows: list[dict], number: str | None, everything: bool, *, currency: str):
+    page = Paginator(rows, max(len(rows), 1) if everything else PER_PAGE).get_page(number)
+    page.object_list = _with_reasons(list(page.object_list), currency)
+    return page
+
+
+def _with_reasons(rows: list[dict], currency: str) -> list[dict]:
+    """The shown rows with their reasons written now, in the reader's language and format."""
+    return [
+        {
+            **row,
+            # Results stored before reasons were codes kept their sentence.
+            "reason": reason_text(row["message"], row.get("params", {}), currency)
+            if "message" in row
+            else row.get("reason", ""),
+        }
+        for row in rows
+    ]

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
 from programs.optimiser.problem import (
-    FIELD_LABELS,
     Candidate,
     Data,
     Group,
     Reason,
     Suggestion,
-    format_cents,
+    amount_param,
     format_score,
-    value_name,
 )
 from programs.optimiser.solver import dot
 
@@ -75,7 +72,7 @@ def _reason_in(data: Data, i: int, outside: list[int], tight: list[Group], spent
     """A selected project: fixed, held in for a minimum, or simply among the best."""
     item = data.items[i]
     if data.fixed[i]:
-        return Reason(item.id, True, "already_selected", str(_("Already selected; it stays in.")))
+        return Reason(item.id, True, "already_selected", "already_selected")
     # A better project that could take this one's place within the budget: at an
     # optimum that swap must break a minimum this project counts for.
     for u in outside:  # best first
@@ -85,21 +82,15 @@ def _reason_in(data: Data, i: int, outside: list[int], tight: list[Group], spent
             continue
         group = next((g for g in tight if i in g.members and u not in g.members), None)
         if group is not None:
-            text = _(
-                "Needed for the minimum of %(count)d in %(field)s %(value)s; "
-                "%(other)s scores higher (%(other_score)s vs %(score)s) but does not count for it."
-            ) % {
+            params = {
                 **_group_values(group),
                 "other": _who(data.items[u]),
                 "other_score": format_score(data.score[u]),
                 "score": format_score(data.score[i]),
             }
-            return Reason(item.id, True, "needed_for_minimum", str(text))
-    text = _("Chosen: score %(score)s, requests %(requested)s.") % {
-        "score": format_score(data.score[i]),
-        "requested": format_cents(data.cost[i]),
-    }
-    return Reason(item.id, True, "chosen", str(text))
+            return Reason(item.id, True, "needed_for_minimum", "needed_for_minimum", params)
+    params = {"score": format_score(data.score[i]), "requested": amount_param(data.cost[i])}
+    return Reason(item.id, True, "chosen", "chosen", params)
 
 
 def _reason_out(
@@ -115,17 +106,13 @@ def _reason_out(
     item = data.items[u]
     score, cost = data.score[u], data.cost[u]
 
-    def out(code: str, text: str) -> Reason:
-        return Reason(item.id, False, code, str(text))
+    def out(code: str, message: str, **params: Any) -> Reason:
+        return Reason(item.id, False, code, message, params)
 
     if not cap_full and cost <= left:
         if score <= 0:
-            return out(
-                "no_gain",
-                _("Its score of %(score)s would add nothing to the total.")
-                % {"score": format_score(score)},
-            )
-        return out("not_reached", _not_reached())
+            return out("no_gain", "no_gain", score=format_score(score))
+        return out("not_reached", "not_reached")
 
     # Chosen projects it outscores (lowest first): each swap must break the budget
     # or a minimum, or the chosen set would not be optimal.
@@ -136,76 +123,43 @@ def _reason_out(
         ]
         if swappable:
             if not optimal and any(cost - data.cost[i] <= left for i in swappable):
-                return out("not_reached", _not_reached())
+                return out("not_reached", "not_reached")
             weakest = data.items[swappable[0]]
             return out(
                 "budget",
-                _(
-                    "Scores %(score)s, above %(other)s (%(other_score)s), but requests "
-                    "%(requested)s and only %(left)s is left: swapping would exceed the budget."
-                )
-                % {
-                    "score": format_score(score),
-                    "other": _who(weakest),
-                    "other_score": format_score(data.score[swappable[0]]),
-                    "requested": format_cents(cost),
-                    "left": format_cents(left),
-                },
+                "budget_swap",
+                score=format_score(score),
+                other=_who(weakest),
+                other_score=format_score(data.score[swappable[0]]),
+                requested=amount_param(cost),
+                left=amount_param(left),
             )
         holder = beaten[0]
         group = next(g for g in tight if holder in g.members and u not in g.members)
         return out(
             "minimum",
-            _(
-                "Scores %(score)s, above %(other)s (%(other_score)s), but that place is needed "
-                "for the minimum of %(count)d in %(field)s %(value)s."
-            )
-            % {
-                **_group_values(group),
-                "score": format_score(score),
-                "other": _who(data.items[holder]),
-                "other_score": format_score(data.score[holder]),
-            },
+            "minimum_swap",
+            **_group_values(group),
+            score=format_score(score),
+            other=_who(data.items[holder]),
+            other_score=format_score(data.score[holder]),
         )
 
     if not cap_full:
-        return out(
-            "budget",
-            _("Requests %(requested)s, more than the %(left)s left in the budget.")
-            % {"requested": format_cents(cost), "left": format_cents(left)},
-        )
+        return out("budget", "budget", requested=amount_param(cost), left=amount_param(left))
     if not free_inside:
-        return out(
-            "cap",
-            _("The cap of %(cap)d is filled by already selected projects.") % {"cap": data.cap},
-        )
+        return out("cap", "cap_fixed", cap=data.cap)
     lowest = data.score[free_inside[-1]]
     if score < lowest:
         return out(
-            "lower_score",
-            _("Score %(score)s is below %(needed)s, the lowest score among the chosen projects.")
-            % {"score": format_score(score), "needed": format_score(lowest)},
+            "lower_score", "lower_score", score=format_score(score), needed=format_score(lowest)
         )
-    return out(
-        "tie_break",
-        _(
-            "Score %(score)s ties with the lowest chosen score; ties go to the smaller total "
-            "request, then the earlier application."
-        )
-        % {"score": format_score(score)},
-    )
+    return out("tie_break", "tie_break", score=format_score(score))
 
 
-def _not_reached() -> str:
-    return str(_("The optimiser stopped at its time limit before it could take this project in."))
-
-
-def _group_values(group: Group) -> dict[str, object]:
-    return {
-        "count": group.count,
-        "field": FIELD_LABELS[group.field],
-        "value": value_name(group.value),
-    }
+def _group_values(group: Group) -> dict[str, Any]:
+    """The minimum's parameters: its count, and the field and value as codes."""
+    return {"count": group.count, "field": group.field, "value": group.value}
 
 
 def _who(item: Candidate) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -60,12 +62,23 @@ class Reason:
     not selected — "lower_score", "tie_break", "budget", "minimum", "cap",
     "no_gain" (a score of 0 adds nothing), "not_reached" (only when the
     solver stopped at its time limit before proving optimality).
+
+    `message` names the sentence and `params` fill it
+    (`programs.optimiser.reasons`): stored as data, written in the reader's
+    language when shown. `text` is that sentence now, without a currency.
     """
 
     id: int
     selected: bool
     code: str
-    text: str
+    message: str
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        from programs.optimiser.reasons import reason_text
+
+        return reason_text(self.message, self.params)
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,14 @@ def value_name(value: str) -> str:
 def format_score(scaled: int) -> str:
     """One decimal, rounded half up as people do (80.25 -> 80.3)."""
     return str((Decimal(scaled) / SCORE_SCALE).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def amount_param(cents: int) -> str:
+    """An amount in solver units as the decimal string a reason's parameters keep."""
+    amount = Decimal(cents) / MONEY_SCALE
+    if amount == amount.to_integral_value():
+        return str(amount.quantize(Decimal(1)))
+    return str(amount.quantize(Decimal("0.01")))
 
 
 def format_cents(cents: int) -> str:

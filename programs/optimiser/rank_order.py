@@ -19,6 +19,7 @@ feasibility model on the later members of the unmet minimums.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ from programs.optimiser.problem import (
     InfeasibleSelection,
     Reason,
     Suggestion,
-    format_cents,
+    amount_param,
     format_score,
 )
 
@@ -227,43 +228,34 @@ def explain_rank_order(
 
 
 def _reason(data: Data, i: int, decision: tuple[str, object] | None) -> Reason:
+    """The project's reason as a message code and parameters (`programs.optimiser.reasons`)."""
     item = data.items[i]
-    values = {
+    values: dict[str, Any] = {
         "score": format_score(data.score[i]),
-        "requested": format_cents(data.cost[i]),
+        "requested": amount_param(data.cost[i]),
     }
     if decision is None:  # fixed
-        return Reason(item.id, True, "already_selected", str(_("Already selected; it stays in.")))
+        return Reason(item.id, True, "already_selected", "already_selected")
     code, detail = decision
     if code == "chosen":
-        text = _("Chosen in rank order (place %(place)s): score %(score)s, requests %(requested)s.")
-        return Reason(item.id, True, "chosen", str(text % {**values, "place": detail}))
+        return Reason(item.id, True, "chosen", "rank_chosen", {**values, "place": detail})
     if code == "needed":
         group = detail[0]  # type: ignore[index]
-        text = _("Needed for the minimum of %(count)d in %(field)s %(value)s; score %(score)s.")
         return Reason(
-            item.id, True, "needed_for_minimum", str(text % {**values, **_group_values(group)})
+            item.id, True, "needed_for_minimum", "rank_needed", {**values, **_group_values(group)}
         )
+    score = {"score": values["score"]}
     if code == "cap":
-        text = _("The cap of %(cap)d was full when its turn came (score %(score)s).")
-        return Reason(item.id, False, "cap", str(text % {**values, "cap": data.cap}))
+        return Reason(item.id, False, "cap", "rank_cap", {**score, "cap": data.cap})
     if code == "budget":
-        text = _(
-            "Requests %(requested)s, more than the %(left)s left in the budget when its turn "
-            "came (score %(score)s)."
-        )
-        return Reason(
-            item.id, False, "budget", str(text % {**values, "left": format_cents(detail)})
-        )  # type: ignore[arg-type]
+        params = {**values, "left": amount_param(detail)}  # type: ignore[arg-type]
+        return Reason(item.id, False, "budget", "rank_budget", params)
     groups: list[Group] = detail  # type: ignore[assignment]
     if groups:
-        text = _(
-            "Taking it would leave too few places or too little money for the minimum of "
-            "%(count)d in %(field)s %(value)s (score %(score)s)."
+        return Reason(
+            item.id, False, "minimum", "rank_minimum", {**score, **_group_values(groups[0])}
         )
-        return Reason(item.id, False, "minimum", str(text % {**values, **_group_values(groups[0])}))
-    text = _("Taking it would leave the minimums impossible to meet (score %(score)s).")
-    return Reason(item.id, False, "minimum", str(text % values))
+    return Reason(item.id, False, "minimum", "rank_minimums", score)
 
 
 __all__ = ["Objective", "explain_rank_order", "solve_rank_order"]

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
+from portal.history_notes import REVIEWERS_ASSIGNED
 from portal.jobs import Progress
 from portal.models import User
 from portal.transitions import transition
@@ -63,7 +64,7 @@ def _start_review(applications: list[Application], actor: User | None) -> None:
             applications=waiting,
             to=ApplicationStatus.UNDER_REVIEW,
             actor=actor,
-            note=str(_("Reviewers assigned.")),
+            note_code=REVIEWERS_ASSIGNED,
         )
 
 

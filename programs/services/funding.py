@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
+from portal.history_notes import AWARD_PAID, AWARD_SIGNED, PAYMENT_REVERSED
 from portal.models import NotificationKind, User
 from portal.money import format_money
 from portal.notifications import notification_create_for_users
@@ -99,9 +100,7 @@ def award_create(
                 )
         except IntegrityError as exc:  # the database's own check, should a race slip by
             raise FundingRefused(_budget_message(program, amount)) from exc
-        application_transition(
-            application=locked, to=S.FUNDED, actor=actor, note=str(_("Award agreement signed."))
-        )
+        application_transition(application=locked, to=S.FUNDED, actor=actor, note_code=AWARD_SIGNED)
         audit_record(
             actor=actor,
             action="award.create",
@@ -382,9 +381,7 @@ def _settle(award: Award, *, disbursed: Decimal, actor: User) -> None:
             application=award.application,
             to=S.COMPLETED if paid_up else S.FUNDED,
             actor=actor,
-            note=str(_("The award is fully paid."))
-            if paid_up
-            else str(_("A payment was reversed: the award is no longer fully paid.")),
+            note_code=AWARD_PAID if paid_up else PAYMENT_REVERSED,
         )
 
 

@@ -6,12 +6,15 @@ each one checks cannot change before it commits. This is what makes the
 cap and the budget hard limits under concurrent clicks.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
+from portal.history_notes import DECIDED, DECISIONS_FINALISED, SELECTED_EXCEPTION, unjudged_text
 from portal.models import NotificationKind, User
 from portal.money import format_money
 from portal.notifications import (
@@ -26,6 +29,7 @@ from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.enums import ProgramStatus
 from startups.models import Application, Program
+from startups.models.program import content_in
 from startups.selectors import team_recipients
 from startups.workflow import application_transition, applications_transition
 
@@ -54,7 +58,11 @@ def _decision_notifications(applications: list[Application]) -> list[int]:
             "obj": application,
             "context": {
                 "recipient_name": recipient.get_full_name(),
-                "program": application.program.name,
+                # The program's texts in the recipient's language (else its main one).
+                "program": content_in(application.program, "name", recipient.preferred_language),
+                "decision_message": content_in(
+                    application.program, "decision_message", recipient.preferred_language
+                ),
                 "startup": application.startup.name,
                 "amount": format_money(application.requested_amount, application.program.currency),
                 "path": application.get_absolute_url(),
@@ -82,25 +90,25 @@ def _decision_feedback(applications: list[Application]) -> dict[int, Feedback]:
     return feedback
 
 
-def _unjudged_reasons(program: Program, application: Application) -> list[str]:
-    """Why selecting this application now would decide it before it is judged."""
+def _unjudged_reasons(program: Program, application: Application) -> dict[str, Any]:
+    """Why selecting this application now would decide it before it is judged.
+
+    As the parameters of the history note (`portal.history_notes`); empty
+    when the application is judged.
+    """
     from programs.models import ApplicationScore
 
-    reasons = []
+    reasons: dict[str, Any] = {}
     if program.status in (ProgramStatus.DRAFT, ProgramStatus.OPEN):
-        reasons.append(str(_("the call is still open")))
+        reasons["call_open"] = True
     reviews = (
         ApplicationScore.objects.filter(application=application.pk)
         .values_list("reviews", flat=True)
         .first()
     ) or 0
     if reviews < program.reviews_per_application:
-        reasons.append(
-            str(
-                _("it has %(reviews)d of %(required)d submitted reviews")
-                % {"reviews": reviews, "required": program.reviews_per_application}
-            )
-        )
+        reasons["reviews"] = reviews
+        reasons["required"] = program.reviews_per_application
     return reasons
 
 
@@ -134,6 +142,7 @@ def application_decide(
         )
         if locked.status == decision:
             return locked
+        note_code, note_params = "", None
         if decision == S.SELECTED:
             count, requested_by_selected = selection_totals(program)
             if count >= program.selection_cap:
@@ -171,30 +180,30 @@ def application_decide(
                         "%(startup)s was not selected: %(reasons)s. Give a reason to select "
                         "it as an exception."
                     )
-                    % {"startup": locked.startup.name, "reasons": "; ".join(unjudged)}
+                    % {"startup": locked.startup.name, "reasons": unjudged_text(unjudged)}
                 )
             if unjudged:
-                note = "\n".join(
-                    part
-                    for part in (
-                        note,
-                        str(_("Selected as an exception (%(why)s): %(reason)s"))
-                        % {"why": "; ".join(unjudged), "reason": exception_reason},
-                    )
-                    if part
-                )
+                note_code = SELECTED_EXCEPTION
+                note_params = {**unjudged, "reason": exception_reason}
                 audit_record(
                     actor=actor,
                     action="selection.exception",
                     obj=locked,
                     note=exception_reason,
-                    after={"unjudged": unjudged, "reason": exception_reason},
+                    after={"unjudged": unjudged_text(unjudged), "reason": exception_reason},
                 )
         if locked.status == S.SUBMITTED:
             application_transition(
-                application=locked, to=S.UNDER_REVIEW, actor=actor, note=str(_("Decided."))
+                application=locked, to=S.UNDER_REVIEW, actor=actor, note_code=DECIDED
             )
-        application_transition(application=locked, to=decision, actor=actor, note=note)
+        application_transition(
+            application=locked,
+            to=decision,
+            actor=actor,
+            note=note,
+            note_code=note_code,
+            note_params=note_params,
+        )
         if program.status == ProgramStatus.DECIDED:
             # After finalising (a promotion from the waiting list): tell the team now.
             ids = _decision_notifications([locked])
@@ -321,7 +330,7 @@ def decisions_finalise(
             actor=actor,
         )
         applications_transition(
-            applications=pending, to=undecided, actor=actor, note=str(_("Decisions finalised."))
+            applications=pending, to=undecided, actor=actor, note_code=DECISIONS_FINALISED
         )
         program_set_status(program=program, to=ProgramStatus.DECIDED, actor=actor)
         decided = list(

@@ -29,6 +29,7 @@ from programs.optimiser import (
     Suggestion,
     suggest,
 )
+from programs.optimiser.reasons import limits_params
 from programs.ranking import SELECTED_STATES, ranking
 from startups.enums import ApplicationStatus as S
 from startups.models import Program
@@ -49,7 +50,8 @@ class SuggestionRow:
     name: str
     selected: bool
     code: str
-    reason: str
+    message: str  # the reason, rendered in the reader's language when shown
+    params: dict[str, Any]
     marginal: bool  # among the last taken or the first left out
     score: float | None
     requested: str
@@ -82,6 +84,7 @@ class SuggestionResult:
     rows: list[SuggestionRow] = field(default_factory=list)
     new_count: int = 0  # suggested projects not selected yet
     comparison: Comparison | None = None
+    limits: list = field(default_factory=list)  # [code, params] per binding limit
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
@@ -95,6 +98,7 @@ class SuggestionResult:
             "total_score": str(s.total_score) if s else "0",
             "total_requested": str(s.total_requested) if s else "0",
             "binding": s.binding if s else [],
+            "limits": self.limits,
             "optimal": s.optimal if s else True,
             "new_count": self.new_count,
             "rows": [asdict(row) for row in self.rows],
@@ -168,6 +172,9 @@ def selection_suggest(
         rows=_rows(suggestion, by_id),
         new_count=sum(1 for i in suggestion.selected if by_id[i][1] not in SELECTED_STATES),
         comparison=comparison,
+        limits=limits_params(
+            suggestion.binding, cap=problem.cap, budget=problem.budget, minimums=minimums
+        ),
         seconds=time.perf_counter() - started,
     )
 
@@ -206,7 +213,8 @@ def _rows(suggestion: Suggestion, by_id: dict[int, tuple]) -> list[SuggestionRow
                 name=name,
                 selected=reason.selected,
                 code=reason.code,
-                reason=reason.text,
+                message=reason.message,
+                params=reason.params,
                 marginal=app_id in marginal,
                 score=score,
                 requested=str(requested),

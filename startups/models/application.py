@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.history_notes import note_full
 from portal.money import MONEY_DIGITS, MONEY_PLACES
 from portal.validators import validate_multiline, validate_single_line
 from startups.enums import ApplicationStatus
@@ -215,6 +216,11 @@ class ApplicationStatusChange(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # What the portal says about the move, as a code and its parameters
+    # (`portal.history_notes`), rendered in the reader's language; `note` is a
+    # person's own words, shown as written.
+    note_code = models.CharField(_("note code"), max_length=40, blank=True)
+    note_params = models.JSONField(_("note parameters"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True, validators=[validate_multiline])
 
     class Meta:
@@ -224,3 +230,8 @@ class ApplicationStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def note_display(self) -> str:
+        """The portal's note in the active language, then the person's own."""
+        return note_full(code=self.note_code, params=self.note_params, text=self.note)

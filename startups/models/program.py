@@ -16,11 +16,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,69 @@ def default_countries() -> list[str]:
     return list(CIS_COUNTRIES)
 
 
+# Program and criterion texts are written in up to three languages (one column
+# per language, `startups/translation.py`); a reader sees the text in their
+# language, else in the program's main language, else in any language it has.
+CONTENT_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def content_languages(language: str | None, main_language: str | None) -> list[str]:
+    """The order in which a text's languages are tried for a reader of `language`."""
+    order = [language, main_language, settings.LANGUAGE_CODE, *CONTENT_LANGUAGES]
+    seen: list[str] = []
+    for code in order:
+        code = (code or "").split("-")[0]
+        if code in CONTENT_LANGUAGES and code not in seen:
+            seen.append(code)
+    return seen
+
+
+def content_in(obj: models.Model, field: str, language: str | None) -> str:
+    """The text of `obj.<field>` for a reader of `language`, with the program's fallback."""
+    # modeltranslation's `values()` rows are stand-ins without the model's methods.
+    main_language = getattr(obj, "content_main_language", None)
+    main = main_language() if main_language is not None else None
+    for code in content_languages(language, main):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return value
+    # A row saved before its languages were filled keeps its text in the plain column.
+    return obj.__dict__.get(field) or ""
+
+
+def program_name_fields(prefix: str = "") -> list[str]:
+    """What `.only()` must load for a program's name to show in any language."""
+    names = ["name", *(f"name_{code}" for code in CONTENT_LANGUAGES), "main_language"]
+    return [prefix + name for name in names]
+
+
+class TranslatedContentMixin:
+    """Saves the untranslated column with the main language's text (for plain queries)."""
+
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+
+    def content_main_language(self) -> str | None:
+        raise NotImplementedError
+
+    def save_language(self) -> str:
+        return self.content_main_language() or settings.LANGUAGE_CODE
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            touched = {
+                field
+                for field in self.TRANSLATED_FIELDS
+                for code in CONTENT_LANGUAGES
+                if f"{field}_{code}" in update_fields
+            }
+            kwargs["update_fields"] = list({*update_fields, *touched})
+        # The descriptors resolve the untranslated column in the active language:
+        # saved under the main language, it holds the main text.
+        with translation.override(self.save_language()):
+            super().save(*args, **kwargs)  # type: ignore[misc]
+
+
 class ProgramQuerySet(models.QuerySet["Program"]):
     def public(self) -> ProgramQuerySet:
         return self.exclude(status=ProgramStatus.DRAFT)
@@ -45,13 +109,30 @@ class ProgramQuerySet(models.QuerySet["Program"]):
         return self.filter(status=ProgramStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
 
 
-class Program(models.Model):
+class Program(TranslatedContentMixin, models.Model):
+    TRANSLATED_FIELDS = ("name", "description", "decision_message")
+
     name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    main_language = models.CharField(
+        _("main language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Readers whose language has no text see the text in this language."),
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     organiser = models.CharField(
         _("organiser"), max_length=200, blank=True, validators=[validate_single_line]
     )
     description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
+    decision_message = models.TextField(
+        _("decision message"),
+        blank=True,
+        validators=[validate_multiline],
+        help_text=_(
+            "Shown at the top of the decision e-mails (selected, waitlisted, not selected)."
+        ),
+    )
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.KZT
     )
@@ -188,6 +269,9 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
+    def content_main_language(self) -> str:
+        return self.main_language
+
     def is_accepting(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == ProgramStatus.OPEN and self.opens_at <= now < self.closes_at
@@ -242,7 +326,9 @@ class Program(models.Model):
         return [str(labels.get(code, code)) for code in self.sectors]
 
 
-class Criterion(models.Model):
+class Criterion(TranslatedContentMixin, models.Model):
+    TRANSLATED_FIELDS = ("name", "guidance")
+
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("program")
     )
@@ -276,3 +362,14 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def content_main_language(self) -> str | None:
+        # The program's main language when the program is at hand; a criterion
+        # loaded alone (beside a score) falls back in the portal's language
+        # order rather than costing a query per criterion.
+        if Criterion.program.is_cached(self):
+            return self.program.main_language
+        return None
+
+    def save_language(self) -> str:
+        return self.program.main_language

@@ -315,7 +315,7 @@ def test_program_add_view_with_hostile_input_is_a_form_error(client):
         reverse("admin:startups_program_add"),
         {
             **{k: v for k, v in PROGRAM.items() if k not in ("opens_at", "closes_at")},
-            "name": "Evil\x1b[2J",
+            "name_en": "Evil\x1b[2J",
             "total_budget": "NaN",
             "opens_at_0": "2026-02-30",
             "opens_at_1": "25:61",
@@ -326,7 +326,7 @@ def test_program_add_view_with_hostile_input_is_a_form_error(client):
     assert response.status_code == 200
     assert not Program.objects.exists()
     errors = response.context["adminform"].form.errors
-    assert {"name", "total_budget", "opens_at"} <= set(errors)
+    assert {"name_en", "total_budget", "opens_at"} <= set(errors)
 
 
 def test_board_decision_note_with_control_characters_changes_nothing(client, funded):

@@ -225,7 +225,13 @@ def test_an_exception_with_a_reason_is_selected_recorded_and_audited():
     app.refresh_from_db()
     assert app.status == S.SELECTED
     change = app.status_changes.get(to_status=S.SELECTED)
-    assert change.note == (
+    # Stored as a code with its parameters, written in the reader's language.
+    assert (change.note_code, change.note_params, change.note) == (
+        "selected_exception",
+        {"reviews": 0, "required": 3, "reason": "Board asked for it."},
+        "",
+    )
+    assert change.note_display == (
         "Selected as an exception (it has 0 of 3 submitted reviews): Board asked for it."
     )
     entry = AuditEntry.objects.get(action="selection.exception", object_id=str(app.pk))

@@ -27,6 +27,18 @@ def test_seed_demo_builds_every_stage_once(capsys):
     assert "Demo logins (password for all: demo-portal-2026)" in out
     current = Program.objects.get(slug="startup-kazakhstan-2026")
     assert current.criteria.count() == 5
+    # Programs and criteria in the three languages; the portal's notes as codes.
+    assert (current.name_en, current.name_ru, current.name_kk) == (
+        "Startup Kazakhstan 2026",
+        "Стартап Казахстан 2026",
+        "Стартап Қазақстан 2026",
+    )
+    assert all(
+        c.name_en and c.name_ru and c.name_kk and c.guidance_kk for c in current.criteria.all()
+    )
+    notes = ApplicationStatusChange.objects.exclude(note="").values_list("note", flat=True)
+    assert "Reviewers assigned." not in set(notes)
+    assert ApplicationStatusChange.objects.filter(note_code="reviewers_assigned").exists()
     statuses = set(current.applications.values_list("status", flat=True))
     assert {"draft", "submitted", "under_review", "withdrawn"} <= statuses
     dana = Assignment.objects.filter(reviewer__email="reviewer@experts.kz", status="active")

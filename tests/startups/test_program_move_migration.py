@@ -115,6 +115,12 @@ def test_program_move_keeps_rows_content_types_and_permissions():
     assert list(Criterion.objects.filter(program=program).values_list("name", "weight")) == [
         ("Team", Decimal("2.00"))
     ]
+    # The texts went into the main language's columns.
+    assert (program.main_language, program.name_en, program.name_ru) == (
+        "en",
+        "Startup Kazakhstan 2026",
+        None,
+    )
     # The managers' group kept its permission rows, now asked by the new label.
     user = manager()
     assert user.groups.get().name == PROGRAM_MANAGERS

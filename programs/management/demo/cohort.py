@@ -13,9 +13,9 @@ from decimal import Decimal
 from random import Random
 
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
 
 from portal.audit import audit_entry
+from portal.history_notes import REVIEWERS_ASSIGNED, note_render
 from portal.models import AuditEntry, User
 from programs.management.demo import names, texts
 from programs.management.demo.bulk import rows_insert
@@ -179,7 +179,7 @@ def cohort_create(
         if fate == S.WITHDRAWN:
             moves.append((S.SUBMITTED, S.WITHDRAWN, application.submitted_at, owner, ""))
         if fate == S.SUBMITTED:
-            note = _("Reviewers assigned.")
+            note = REVIEWERS_ASSIGNED
             moves.append((S.SUBMITTED, S.UNDER_REVIEW, assigned_at, manager, note))
             teams.append(Team(application=application, startup=startup, quality=quality))
         for source, target, at, actor, note in moves:
@@ -190,7 +190,7 @@ def cohort_create(
                     to_status=target,
                     at=at,
                     actor=actor,
-                    note=note,
+                    note_code=note,
                 )
             )
             if source:  # the creation is history only, as application_start writes it
@@ -200,7 +200,7 @@ def cohort_create(
                     obj=application,
                     before={"status": source},
                     after={"status": target},
-                    note=note,
+                    note=note_render(note),
                 )
                 entry.at = at
                 audit.append(entry)

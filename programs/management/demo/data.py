@@ -22,13 +22,109 @@ DEMO_ACCOUNTS = [
     ("founder@demo.kz", "Nurlan Founder", "kk", "founder"),
 ]
 
+# Each criterion's name and guidance in English, Russian and Kazakh, and its weight.
 CRITERIA = [
-    ("Innovation", "How new is the solution for Kazakhstan and the CIS?", "3"),
-    ("Market potential", "Size and growth of the market the team can reach.", "2"),
-    ("Team", "Can this team build and sell it?", "2"),
-    ("Business model", "Is there a credible path to revenue?", "2"),
-    ("Impact", "Jobs, technology transfer, social and environmental benefit.", "1"),
+    (
+        {"en": "Innovation", "ru": "Инновационность", "kk": "Инновациялылық"},
+        {
+            "en": "How new is the solution for Kazakhstan and the CIS?",
+            "ru": "Насколько решение ново для Казахстана и СНГ?",
+            "kk": "Шешім Қазақстан мен ТМД үшін қаншалықты жаңа?",
+        },
+        "3",
+    ),
+    (
+        {"en": "Market potential", "ru": "Потенциал рынка", "kk": "Нарық әлеуеті"},
+        {
+            "en": "Size and growth of the market the team can reach.",
+            "ru": "Размер и рост рынка, до которого команда может дойти.",
+            "kk": "Команда жете алатын нарықтың көлемі мен өсуі.",
+        },
+        "2",
+    ),
+    (
+        {"en": "Team", "ru": "Команда", "kk": "Команда"},
+        {
+            "en": "Can this team build and sell it?",
+            "ru": "Сможет ли эта команда создать и продать продукт?",
+            "kk": "Бұл команда өнімді жасап, сата ала ма?",
+        },
+        "2",
+    ),
+    (
+        {"en": "Business model", "ru": "Бизнес-модель", "kk": "Бизнес-модель"},
+        {
+            "en": "Is there a credible path to revenue?",
+            "ru": "Есть ли убедительный путь к выручке?",
+            "kk": "Табысқа апаратын сенімді жол бар ма?",
+        },
+        "2",
+    ),
+    (
+        {"en": "Impact", "ru": "Влияние", "kk": "Әсер"},
+        {
+            "en": "Jobs, technology transfer, social and environmental benefit.",
+            "ru": "Рабочие места, трансфер технологий, социальная и экологическая польза.",
+            "kk": "Жұмыс орындары, технология трансфері, әлеуметтік және экологиялық пайда.",
+        },
+        "1",
+    ),
 ]
+
+# The demo programs' texts in the three languages.
+PROGRAM_TEXTS = {
+    "current": {
+        "name": {
+            "en": "Startup Kazakhstan 2026",
+            "ru": "Стартап Казахстан 2026",
+            "kk": "Стартап Қазақстан 2026",
+        },
+        "description": {
+            "en": (
+                "A national program that selects 50 promising and innovative projects "
+                "from Kazakhstan and the CIS and funds each one in stages, after an "
+                "expert review and a selection commission."
+            ),
+            "ru": (
+                "Национальная программа, которая отбирает 50 перспективных и инновационных "
+                "проектов из Казахстана и СНГ и финансирует каждый поэтапно после "
+                "экспертизы и решения отборочной комиссии."
+            ),
+            "kk": (
+                "Қазақстан мен ТМД-дан 50 перспективалы әрі инновациялық жобаны іріктеп, "
+                "сараптама мен іріктеу комиссиясынан кейін әрқайсысын кезең-кезеңімен "
+                "қаржыландыратын ұлттық бағдарлама."
+            ),
+        },
+        "decision_message": {
+            "en": "Thank you for taking part in Startup Kazakhstan 2026.",
+            "ru": "Спасибо за участие в программе «Стартап Казахстан 2026».",
+            "kk": "«Стартап Қазақстан 2026» бағдарламасына қатысқаныңыз үшін рақмет.",
+        },
+    },
+    "past": {
+        "name": {
+            "en": "Startup Kazakhstan 2025",
+            "ru": "Стартап Казахстан 2025",
+            "kk": "Стартап Қазақстан 2025",
+        },
+        "description": {
+            "en": "Last year's call: decided, funded, tranches being paid.",
+            "ru": "Прошлогодний конкурс: решения приняты, гранты выданы, транши выплачиваются.",
+            "kk": "Былтырғы конкурс: шешімдер қабылданды, гранттар берілді, транштар төленуде.",
+        },
+        "decision_message": {"en": "", "ru": "", "kk": ""},
+    },
+}
+
+
+def in_languages(texts: dict[str, dict[str, str]]) -> dict[str, str]:
+    """{"name": {"en": …}} as the model's columns: {"name_en": …, "name_ru": …}."""
+    return {
+        f"{field}_{language}": text
+        for field, by_language in texts.items()
+        for language, text in by_language.items()
+    }
 
 
 def _demo_pdf(pages: int = 3) -> bytes:

@@ -25,6 +25,8 @@ from programs.management.demo.data import (
     DEMO_PATHS,
     DEMO_PDF,
     DEMO_STARTUPS,
+    PROGRAM_TEXTS,
+    in_languages,
 )
 from programs.management.demo.milestones import report_approve_for_payment, report_leave_open
 from programs.management.demo.names import place_in
@@ -94,8 +96,12 @@ def _criteria_create(program: Program) -> None:
     for position, (name, guidance, weight) in enumerate(CRITERIA):
         Criterion.objects.update_or_create(
             program=program,
-            name=name,
-            defaults={"guidance": guidance, "weight": Decimal(weight), "position": position},
+            name_en=name["en"],
+            defaults={
+                **in_languages({"name": name, "guidance": guidance}),
+                "weight": Decimal(weight),
+                "position": position,
+            },
         )
 
 
@@ -104,13 +110,8 @@ def current_program_create() -> Program:
     program, _ = Program.objects.update_or_create(
         slug=CURRENT,
         defaults={
-            "name": "Startup Kazakhstan 2026",
+            **in_languages(PROGRAM_TEXTS["current"]),
             "organiser": "Demo Technology Park",
-            "description": (
-                "A national program that selects 50 promising and innovative projects "
-                "from Kazakhstan and the CIS and funds each one in stages, after an "
-                "expert review and a selection commission."
-            ),
             "currency": "KZT",
             "total_budget": Decimal("600000000"),
             "selection_cap": 50,
@@ -209,10 +210,9 @@ def past_program_create(*, teams: int) -> tuple[Program, list[Application]]:
     manager = User.objects.get(email="manager@demo.kz")
     now = timezone.now()
     program = Program.objects.create(
-        name="Startup Kazakhstan 2025",
+        **in_languages(PROGRAM_TEXTS["past"]),
         slug=PAST,
         organiser="Demo Technology Park",
-        description="Last year's call: decided, funded, tranches being paid.",
         total_budget=Decimal("400000000"),
         max_amount_per_project=Decimal("20000000"),
         selection_cap=20,
