@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import autocomplete_field
 from portal.money import format_money
-from portal.validators import validate_multiline, validate_single_line
+from portal.validators import validate_multiline
 from programs.board import BOARD_SORTS
 from programs.models import (
     Assignment,
@@ -326,19 +326,6 @@ class AwardAddForm(forms.ModelForm):
         self.fields["agreement_date"].initial = timezone.localdate
         self.fields["over_request_reason"].required = False
         autocomplete_field(self, "application")
-
-
-class TrancheForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
-    planned_date = forms.DateField(
-        label=_("Planned date"), widget=forms.DateInput({"type": "date"})
-    )
-    milestone = forms.CharField(
-        label=_("Milestone"), max_length=300, validators=[validate_single_line]
-    )
-
-
-TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
 
 
 class ReverseForm(forms.Form):

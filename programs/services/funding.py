@@ -15,7 +15,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
@@ -26,6 +25,7 @@ from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.tranches import schedule_problems, tranches_write
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
@@ -44,8 +44,13 @@ def award_create(
     agreement_date: date,
     actor: User,
     over_request_reason: str = "",
+    schedule: Sequence[Mapping[str, Any]] = (),
 ) -> Award:
-    """Award a selected application; the sum of awards stays within the budget."""
+    """Award a selected application; the sum of awards stays within the budget.
+
+    With `schedule` (items as for `tranches_set`) the tranches are written in
+    the same transaction: award and schedule are made together or not at all.
+    """
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
     )
@@ -83,6 +88,10 @@ def award_create(
             )
         if program.committed + amount > program.total_budget:
             raise FundingRefused(_budget_message(program, amount))
+        if schedule and (
+            problems := schedule_problems(schedule, amount=amount, currency=program.currency)
+        ):
+            raise FundingRefused(*problems)
         try:
             with transaction.atomic():
                 Program.objects.filter(pk=program.pk).update(committed=F("committed") + amount)
@@ -98,6 +107,7 @@ def award_create(
                 )
         except IntegrityError as exc:  # the database's own check, should a race slip by
             raise FundingRefused(_budget_message(program, amount)) from exc
+        tranches = _schedule_write(award, schedule) if schedule else []
         application_transition(
             application=locked, to=S.FUNDED, actor=actor, note=str(_("Award agreement signed."))
         )
@@ -105,7 +115,12 @@ def award_create(
             actor=actor,
             action="award.create",
             obj=award,
-            after={"amount": str(amount), "currency": program.currency, "reason": reason},
+            after={
+                "amount": str(amount),
+                "currency": program.currency,
+                "reason": reason,
+                "tranches": [_tranche_json(t) for t in tranches],
+            },
         )
         notification_create_for_users(
             kind=NotificationKind.AWARD_MADE,
@@ -153,64 +168,38 @@ def tranches_set(
             raise FundingRefused(
                 _("Payments are recorded against this schedule; it can no longer be changed.")
             )
-        problems: list[str | Promise] = []
-        if not schedule:
-            problems.append(_("Give at least one tranche."))
-        total = Decimal("0")
-        for number, item in enumerate(schedule, start=1):
-            amount = Decimal(item["amount"])
-            if amount <= 0:
-                problems.append(
-                    _("Tranche %(n)d: the amount must be more than zero.") % {"n": number}
-                )
-            if not (item.get("milestone") or "").strip():
-                problems.append(_("Tranche %(n)d: name its milestone.") % {"n": number})
-            total += amount
-        if schedule and total != award.amount:
-            problems.append(
-                _("The tranches add up to %(total)s, but the award is %(amount)s.")
-                % {
-                    "total": format_money(total, award.currency),
-                    "amount": format_money(award.amount, award.currency),
-                }
-            )
-        dates = [item["planned_date"] for item in schedule]
-        if dates != sorted(dates):
-            problems.append(_("The tranches' planned dates must not go backwards."))
+        problems = schedule_problems(schedule, amount=award.amount, currency=award.currency)
         if problems:
             raise FundingRefused(*problems)
         before = list(award.tranches.values("sequence", "amount", "planned_date", "milestone"))
-        award.tranches.all().delete()
-        tranches = Tranche.objects.bulk_create(
-            [
-                Tranche(
-                    award=award,
-                    sequence=number,
-                    amount=Decimal(item["amount"]),
-                    planned_date=item["planned_date"],
-                    milestone=item["milestone"].strip(),
-                )
-                for number, item in enumerate(schedule, start=1)
-            ]
-        )
+        tranches = _schedule_write(award, schedule)
         audit_record(
             actor=actor,
             action="award.schedule",
             obj=award,
             before={"tranches": [_jsonable(t) for t in before]},
-            after={
-                "tranches": [
-                    {
-                        "sequence": t.sequence,
-                        "amount": str(t.amount),
-                        "planned_date": t.planned_date.isoformat(),
-                        "milestone": t.milestone,
-                    }
-                    for t in tranches
-                ]
-            },
+            after={"tranches": [_tranche_json(t) for t in tranches]},
         )
     return tranches
+
+
+def _schedule_write(award: Award, schedule: Sequence[Mapping[str, Any]]) -> list[Tranche]:
+    try:
+        return tranches_write(award=award, schedule=schedule)
+    except IntegrityError as exc:  # the database's sum check (programs.services.tranches)
+        raise FundingRefused(
+            _("The tranches must add up to the award of %(amount)s.")
+            % {"amount": format_money(award.amount, award.currency)}
+        ) from exc
+
+
+def _tranche_json(tranche: Tranche) -> dict[str, Any]:
+    return {
+        "sequence": tranche.sequence,
+        "amount": str(tranche.amount),
+        "planned_date": tranche.planned_date.isoformat(),
+        "milestone": tranche.milestone,
+    }
 
 
 def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
