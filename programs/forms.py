@@ -7,6 +7,8 @@ and the funding report's filters.
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -337,25 +339,63 @@ class ReverseForm(forms.Form):
     )
 
 
+class _PayableIterator(ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.offered
+
+
+class TrancheChoiceField(forms.ModelChoiceField):
+    """Offers the tranches still to pay, but accepts any tranche.
+
+    A tranche paid up since the page was opened then reaches the service,
+    which says why it is refused in words (not "Select a valid choice").
+    """
+
+    iterator = _PayableIterator
+
+    def __init__(self, *args, offered, **kwargs):
+        self.offered = offered
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, t):
+        return (
+            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
+            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
+            + ")"
+        )
+
+
 class DisbursementAddForm(forms.ModelForm):
+    """A payment; "record anyway" appears once its reference is found on another payment."""
+
     class Meta:
         model = Disbursement
         fields = ["tranche", "amount", "paid_on", "reference"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tranche"].queryset = (
-            Tranche.objects.filter(award__status=AwardStatus.ACTIVE)
+        self.fields["tranche"] = TrancheChoiceField(
+            label=self.fields["tranche"].label,
+            queryset=Tranche.objects.select_related("award__application__startup"),
+            offered=Tranche.objects.filter(
+                award__status=AwardStatus.ACTIVE, paid__lt=F("amount")
+            )
             .select_related("award__application__startup")
-            .order_by("award__application__startup__name", "sequence")
-        )
-        self.fields["tranche"].label_from_instance = lambda t: (
-            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
-            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
-            + ")"
+            .order_by("award__application__startup__name", "sequence"),
         )
         self.fields["paid_on"].initial = timezone.localdate
         autocomplete_field(self, "tranche")
+        if self.data.get("confirm_duplicate"):
+            self.ask_to_confirm()
+
+    def ask_to_confirm(self) -> None:
+        """Show the "record anyway" checkbox (after a duplicate reference)."""
+        self.fields["confirm_duplicate"] = forms.BooleanField(
+            label=_("Record anyway"),
+            required=False,
+            help_text=_("The same reference is on another payment of this program."),
+        )
 
 
 # --- the funding report --------------------------------------------------------

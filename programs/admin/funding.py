@@ -37,6 +37,8 @@ class ManagerOnlyAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
             except DomainError as error:
                 for text in error.messages:
                     form.add_error(None, text)
+                if isinstance(error, services.DuplicateReference):
+                    form.ask_to_confirm()
             else:
                 messages.success(request, success)
                 return redirect(next_url(result))
@@ -226,6 +228,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
                 amount=data["amount"],
                 paid_on=data["paid_on"],
                 reference=data["reference"],
+                confirm_duplicate=data.get("confirm_duplicate", False),
                 actor=request.user,
             ),
             success=_("Payment recorded."),

@@ -25,6 +25,11 @@ from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.payment_checks import (
+    DuplicateReference,
+    payment_refusal,
+    payment_same_reference,
+)
 from programs.services.tranches import schedule_problems, tranches_write
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
@@ -207,9 +212,21 @@ def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def disbursement_record(
-    *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor: User
+    *,
+    tranche: Tranche,
+    amount: Decimal,
+    paid_on: date,
+    reference: str,
+    actor: User,
+    confirm_duplicate: bool = False,
 ) -> Disbursement:
-    """A payment against a tranche: never more than the tranche, nor the award."""
+    """A payment against a tranche: never more than the tranche, nor the award.
+
+    A reference already on another payment of the program is refused with
+    `DuplicateReference` (naming that payment) unless `confirm_duplicate`;
+    the program row is locked first, so two managers typing the same
+    reference at once cannot both slip past the check.
+    """
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
     )
@@ -222,31 +239,31 @@ def disbursement_record(
     if paid_on > timezone.localdate():
         raise FundingRefused(_("A payment cannot be dated in the future."))
     with transaction.atomic():
+        # Lock order as in award_create: the program, then the award, then the tranche.
+        program_id = Award.objects.values_list("program_id", flat=True).get(pk=tranche.award_id)
+        list(Program.objects.select_for_update().filter(pk=program_id).values_list("pk"))
         award = (
             Award.objects.select_for_update(of=("self",))
             .select_related("application__startup", "program")
             .get(pk=tranche.award_id)
         )
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
-        if tranche.paid + amount > tranche.amount:
-            raise FundingRefused(
-                _(
-                    "Tranche %(n)d is %(amount)s, %(paid)s of it already paid: at most "
-                    "%(left)s can be paid now."
-                )
-                % {
-                    "n": tranche.sequence,
-                    "amount": format_money(tranche.amount, award.currency),
-                    "paid": format_money(tranche.paid, award.currency),
-                    "left": format_money(tranche.amount - tranche.paid, award.currency),
-                }
-            )
-        if award.disbursed + amount > award.amount:
-            raise FundingRefused(
-                _("The payment would take the disbursed total above the award of %(amount)s.")
-                % {"amount": format_money(award.amount, award.currency)}
-            )
+        refusal = payment_refusal(award=award, tranche=tranche, amount=amount)
+        if refusal:
+            raise FundingRefused(refusal)
+        earlier = payment_same_reference(award=award, reference=reference)
+        if earlier is not None and not confirm_duplicate:
+            raise DuplicateReference(earlier, award.currency)
         entry = _post(award, tranche, amount, paid_on, reference, actor, reverses=None, note="")
+        if earlier is not None:
+            audit_record(
+                actor=actor,
+                action="disbursement.duplicate_reference",
+                obj=entry,
+                note=str(_("Recorded although the reference is on payment #%(id)d."))
+                % {"id": earlier.pk},
+                after={"reference": reference, "earlier": earlier.pk},
+            )
         team = team_recipients(startup=award.application.startup)
         notification_create_for_users(
             kind=NotificationKind.DISBURSEMENT_RECORDED,
