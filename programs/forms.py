@@ -378,9 +378,7 @@ class DisbursementAddForm(forms.ModelForm):
         self.fields["tranche"] = TrancheChoiceField(
             label=self.fields["tranche"].label,
             queryset=Tranche.objects.select_related("award__application__startup"),
-            offered=Tranche.objects.filter(
-                award__status=AwardStatus.ACTIVE, paid__lt=F("amount")
-            )
+            offered=Tranche.objects.filter(award__status=AwardStatus.ACTIVE, paid__lt=F("amount"))
             .select_related("award__application__startup")
             .order_by("award__application__startup__name", "sequence"),
         )

@@ -131,7 +131,7 @@ SUM_TEXTS = {
 
 
 def sum_line(total: Decimal, award: Decimal | None, currency: str) -> str:
-    """"Tranches: X of Y" in words (the page shows it; the script keeps it current)."""
+    """ "Tranches: X of Y" in words (the page shows it; the script keeps it current)."""
     if award is None or award <= 0:
         key = "none"
     else:

@@ -25,6 +25,7 @@ from portal.notifications import notification_create_for_users
 from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.decision_mail import decisions_notify
 from programs.services.payment_checks import (
     DuplicateReference,
     payment_refusal,
@@ -113,6 +114,8 @@ def award_create(
         except IntegrityError as exc:  # the database's own check, should a race slip by
             raise FundingRefused(_budget_message(program, amount)) from exc
         tranches = _schedule_write(award, schedule) if schedule else []
+        # "You were selected" goes before "your award" (a no-op when already told).
+        decisions_notify(applications=[locked], actor=actor)
         application_transition(
             application=locked, to=S.FUNDED, actor=actor, note=str(_("Award agreement signed."))
         )

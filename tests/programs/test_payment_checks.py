@@ -79,9 +79,7 @@ def test_reference_used_in_the_program_is_refused_until_confirmed(two_awards):
 def test_same_reference_in_another_program_is_no_duplicate(two_awards):
     boss, alpha, _beta = two_awards
     _pay(alpha, 1, "PP-1", boss)
-    other = _funded(
-        ProgramFactory(closed=True, total_budget=Decimal("50000000")), boss, "Gamma"
-    )
+    other = _funded(ProgramFactory(closed=True, total_budget=Decimal("50000000")), boss, "Gamma")
     _pay(other, 1, "PP-1", boss)
     assert Disbursement.objects.filter(reference="PP-1").count() == 2
 

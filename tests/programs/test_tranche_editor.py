@@ -258,4 +258,3 @@ def test_database_refuses_an_edited_tranche_at_commit(award):
         Tranche.objects.filter(pk=first.pk).update(amount=Decimal("5000000"))
         Tranche.objects.filter(award=award, sequence=2).update(amount=Decimal("5000000"))
         tranche_rules.schedule_check_now()
-
