@@ -13,8 +13,13 @@ from programs.models import DecisionNotice
 from programs.services import funding
 from programs.services import selection as services
 from startups.models import Membership
-from tests.factories import ProgramFactory, StartupFactory, UserFactory, manager
-from tests.factories import submitted_application
+from tests.factories import (
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+    manager,
+    submitted_application,
+)
 from tests.programs.test_funding_concurrency import _together
 
 UNREVIEWED = "Decided before the reviews (test)."

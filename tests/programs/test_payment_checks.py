@@ -11,8 +11,13 @@ from portal.models import AuditEntry
 from programs.models import Disbursement
 from programs.services import funding as services
 from programs.services.selection import application_decide
-from tests.factories import ProgramFactory, StartupFactory, UserFactory, manager
-from tests.factories import submitted_application
+from tests.factories import (
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+    manager,
+    submitted_application,
+)
 from tests.programs.test_funding_concurrency import _together
 
 PAID_ON = date(2026, 11, 2)

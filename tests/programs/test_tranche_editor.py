@@ -12,8 +12,13 @@ from programs.services import funding as services
 from programs.services import tranches as tranche_rules
 from programs.services.selection import application_decide
 from startups.models import Program
-from tests.factories import ProgramFactory, StartupFactory, UserFactory, manager
-from tests.factories import submitted_application
+from tests.factories import (
+    ProgramFactory,
+    StartupFactory,
+    UserFactory,
+    manager,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
