@@ -5,6 +5,8 @@ of several tranches can be made in one go with the award, and changed
 until the first payment. Views check, call one service, show its refusal.
 """
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -29,8 +31,10 @@ from programs.services import funding as services
 from startups.models import Application
 
 
-def _editor_context(formset, *, award_amount, currency, award_input=""):
+def _editor_context(formset, *, award_amount, currency, award_input="", currencies=None):
     return {
+        # On the award page the script follows the chosen application's currency.
+        "currencies": json.dumps(currencies or {}),
         "formset": formset,
         "max_rows": MAX_ROWS,
         "currency": currency,
@@ -92,6 +96,12 @@ def award_add_view(model_admin, request):
             award_amount=posted_amount(data),
             currency=_currency_of(form["application"].value()),
             award_input=form["amount"].auto_id,
+            currencies={
+                str(pk): currency
+                for pk, currency in form.fields["application"].queryset.values_list(
+                    "pk", "program__currency"
+                )
+            },
         ),
     }
     return TemplateResponse(request, "admin/programs/award/award_add.html", context)

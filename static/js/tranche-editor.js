@@ -44,6 +44,8 @@
     var awardInputId = editor.getAttribute("data-award-input");
     var awardInput = awardInputId ? document.getElementById(awardInputId) : null;
     var currency = editor.getAttribute("data-currency");
+    var currencies = JSON.parse(editor.getAttribute("data-currencies") || "{}");
+    var application = document.getElementById("id_application");
 
     function awardCents() {
       var text = awardInput ? awardInput.value : editor.getAttribute("data-award-amount");
@@ -119,6 +121,15 @@
 
     editor.addEventListener("input", updateSum);
     if (awardInput) awardInput.addEventListener("input", updateSum);
+    if (application && Object.keys(currencies).length) {
+      // The award's currency is its program's: follow the chosen application.
+      var follow = function () {
+        currency = currencies[application.value] || "";
+        updateSum();
+      };
+      application.addEventListener("change", follow);
+      if (application.value) currency = currencies[application.value] || currency;
+    }
     updateSum();
   }
 
