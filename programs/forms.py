@@ -8,14 +8,13 @@ and the funding report's filters.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import autocomplete_field
-from portal.money import format_money
-from portal.validators import validate_multiline
+from portal.validators import validate_multiline, validate_single_line
 from programs.board import BOARD_SORTS
+from programs.form_fields import TrancheChoiceField
 from programs.models import (
     Assignment,
     Award,
@@ -337,33 +336,6 @@ class ReverseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_multiline],
     )
-
-
-class _PayableIterator(ModelChoiceIterator):
-    def __init__(self, field):
-        super().__init__(field)
-        self.queryset = field.offered
-
-
-class TrancheChoiceField(forms.ModelChoiceField):
-    """Offers the tranches still to pay, but accepts any tranche.
-
-    A tranche paid up since the page was opened then reaches the service,
-    which says why it is refused in words (not "Select a valid choice").
-    """
-
-    iterator = _PayableIterator
-
-    def __init__(self, *args, offered, **kwargs):
-        self.offered = offered
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, t):
-        return (
-            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
-            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
-            + ")"
-        )
 
 
 class DisbursementAddForm(forms.ModelForm):
