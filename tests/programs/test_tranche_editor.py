@@ -263,3 +263,65 @@ def test_database_refuses_an_edited_tranche_at_commit(award):
         Tranche.objects.filter(pk=first.pk).update(amount=Decimal("5000000"))
         Tranche.objects.filter(award=award, sequence=2).update(amount=Decimal("5000000"))
         tranche_rules.schedule_check_now()
+
+
+# --- the editor's pages do not grow with rows ----------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_schedule_page_query_count(client, award, django_assert_max_num_queries, rows):
+    award, boss = award
+    share = award.amount / rows
+    services.tranches_set(
+        award=award,
+        schedule=[
+            {"amount": share, "planned_date": date(2026, 11, 1), "milestone": f"M{n}"}
+            for n in range(rows)
+        ],
+        actor=boss,
+    )
+    client.force_login(boss)
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("admin:programs_award_schedule", args=[award.pk]))
+    assert page.context["formset"].total_form_count() == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_award_add_and_payment_pages_query_count(client, django_assert_max_num_queries, rows):
+    program = ProgramFactory(closed=True, selection_cap=50, total_budget=Decimal("500000000"))
+    boss = manager()
+    for _ in range(rows):
+        app = submitted_application(
+            program,
+            requested_amount=Decimal("10000000"),
+            startup=StartupFactory(owner=UserFactory()),
+        )
+        application_decide(
+            application=app, decision="selected", actor=boss, exception_reason="Test."
+        )
+        services.award_create(
+            application=app,
+            amount=Decimal("1000000"),
+            agreement_date=date(2026, 11, 1),
+            actor=boss,
+            schedule=[
+                {"amount": "400000", "planned_date": date(2026, 11, 1), "milestone": "A"},
+                {"amount": "600000", "planned_date": date(2026, 12, 1), "milestone": "B"},
+            ],
+        )
+        submitted_application(
+            program,
+            requested_amount=Decimal("10000000"),
+            startup=StartupFactory(owner=UserFactory()),
+        )
+    for app in program.applications.filter(status="submitted"):
+        application_decide(
+            application=app, decision="selected", actor=boss, exception_reason="Test."
+        )
+    client.force_login(boss)
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("admin:programs_award_add"))
+    assert len(page.context["form"].fields["application"].choices) == rows + 1
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("admin:programs_disbursement_add"))
+    assert len(page.context["form"].fields["tranche"].choices) == 2 * rows + 1
