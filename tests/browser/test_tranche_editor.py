@@ -21,7 +21,7 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 
-def test_manager_makes_a_two_tranche_schedule_in_one_go(new_context, live_server):
+def test_manager_makes_a_two_tranche_schedule_in_one_go(new_context, live_server, screenshot_dir):
     program = ProgramFactory(closed=True, total_budget=Decimal("50000000"), name="Seed 2026")
     boss = manager()
     application = submitted_application(
@@ -63,6 +63,7 @@ def test_manager_makes_a_two_tranche_schedule_in_one_go(new_context, live_server
         re.compile(r"Tranches: 10,000,000\sKZT of 10,000,000\sKZT: they add up to the award\.")
     )
     expect(total).to_have_class(re.compile(r"\bmatch\b"))
+    page.screenshot(path=screenshot_dir / "admin-tranche-editor.png", full_page=True)
 
     # A third row, removed again: the sum and the numbering follow.
     page.get_by_role("button", name="Add a row").click()
