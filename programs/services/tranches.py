@@ -8,7 +8,7 @@ without a schedule gets one later). Three layers hold the rule:
 - `tranches_write` replaces the schedule inside the caller's transaction,
   the award row locked by the caller;
 - on PostgreSQL a deferred constraint trigger (`programs_tranche_sum_is_award`,
-  migration 0008) re-checks every award whose tranches changed, at commit;
+  migration 0009) re-checks every award whose tranches changed, at commit;
   `tranches_write` asks for that check at once, so a schedule that slipped
   past the first layer fails inside the service, not at commit.
 """

@@ -164,7 +164,7 @@ def test_the_database_refuses_a_second_notice_with_the_same_number():
 def test_backfill_counts_decisions_mailed_before_as_told():
     from importlib import import_module
 
-    migration = import_module("programs.migrations.0009_decision_notice")
+    migration = import_module("programs.migrations.0010_decision_notice")
     _program_, apps = _program(count=1)
     _decide(apps[0], "selected", manager())
     DecisionNotice.objects.all().delete()

@@ -46,8 +46,8 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("portal", "0004_notification_kind_reviews_assigned"),
-        ("programs", "0008_tranche_sum_is_award"),
-        ("startups", "0004_normalise_reviewers_by_default"),
+        ("programs", "0009_tranche_sum_is_award"),
+        ("startups", "0005_publication_consent_and_feedback"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -81,6 +81,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programs", "0007_application_score")]
+    dependencies = [("programs", "0008_review_comment_for_team")]
 
     operations = [migrations.RunPython(_run(POSTGRES), _run(POSTGRES_REVERSE))]
