@@ -1,30 +1,40 @@
 """Form fields of the programs app (the payment form's tranche choice)."""
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_money
 
 
-class _PayableIterator(ModelChoiceIterator):
-    def __init__(self, field):
-        super().__init__(field)
-        self.queryset = field.offered
-
-
 class TrancheChoiceField(forms.ModelChoiceField):
-    """Offers the tranches still to pay, but accepts any tranche.
+    """Offers (and searches) the tranches still to pay, but accepts any tranche.
 
-    A tranche paid up since the page was opened then reaches the service,
-    which says why it is refused in words (not "Select a valid choice").
+    `queryset` is what the form offers: its choices and the admin's
+    autocomplete search (`portal.admin_site`). `accepted` is what a posted
+    value may name: a tranche paid up since the page was opened then
+    reaches the service, which says in words why it is refused, instead of
+    "Select a valid choice".
     """
 
-    iterator = _PayableIterator
-
-    def __init__(self, *args, offered, **kwargs):
-        self.offered = offered
+    def __init__(self, *args, accepted, **kwargs):
+        self.accepted = accepted
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        try:
+            return self.accepted.get(**{key: value})
+        except (ValueError, TypeError, ValidationError, self.queryset.model.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
 
     def label_from_instance(self, t):
         return (

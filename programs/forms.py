@@ -349,10 +349,10 @@ class DisbursementAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["tranche"] = TrancheChoiceField(
             label=self.fields["tranche"].label,
-            queryset=Tranche.objects.select_related("award__application__startup"),
-            offered=Tranche.objects.filter(award__status=AwardStatus.ACTIVE, paid__lt=F("amount"))
+            queryset=Tranche.objects.filter(award__status=AwardStatus.ACTIVE, paid__lt=F("amount"))
             .select_related("award__application__startup")
             .order_by("award__application__startup__name", "sequence"),
+            accepted=Tranche.objects.select_related("award__application__startup"),
         )
         self.fields["paid_on"].initial = timezone.localdate
         autocomplete_field(self, "tranche")

@@ -128,6 +128,8 @@
         updateSum();
       };
       application.addEventListener("change", follow);
+      // The admin's autocomplete (select2) announces its choice through jQuery only.
+      if (window.django && window.django.jQuery) window.django.jQuery(application).on("change", follow);
       if (application.value) currency = currencies[application.value] || currency;
     }
     updateSum();

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from programs.models import Award
 from programs.services.selection import application_decide
 from tests.browser.test_admin_flow import _admin_login, _messages
+from tests.browser.test_find import _autocomplete
 from tests.factories import (
     ProgramFactory,
     StartupFactory,
@@ -37,7 +38,7 @@ def test_manager_makes_a_two_tranche_schedule_in_one_go(new_context, live_server
     page = _admin_login(context, boss)
     add_url = live_server.url + reverse("admin:programs_award_add")
     page.goto(add_url)
-    page.select_option("#id_application", str(application.pk))
+    _autocomplete(page, "application", "steppe", "Steppe Solar")
     page.fill("#id_amount", "10000000")
 
     rows = page.locator("[data-tranche-row]")
