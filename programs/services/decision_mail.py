@@ -29,7 +29,7 @@ from portal.notifications import (
     notifications_create_many,
     notifications_enqueue,
 )
-from programs.feedback import DECIDED_PROGRAM, Feedback, feedback_for_applications
+from programs.feedback import Feedback, feedback_for_applications
 from programs.models import DecisionNotice
 from startups.enums import ApplicationStatus as S
 from startups.models import Application
@@ -59,15 +59,12 @@ def decision_context(
 def _decision_feedback(applications: list[Application]) -> dict[int, Feedback]:
     """The reviewers' shared feedback for the decision e-mails, per program in one go.
 
-    Only once the program has decided (`programs.feedback.DECIDED_PROGRAM`),
-    as on the team's page: a decision told before finalising goes without it,
-    and the team reads the feedback on its application page afterwards.
+    Sent with the decision whenever the program shares feedback: the
+    e-mail is how the team learns its decision, so it carries the reasons.
     """
     feedback: dict[int, Feedback] = {}
     programs = {application.program_id: application.program for application in applications}
     for program in programs.values():
-        if program.status not in DECIDED_PROGRAM:
-            continue
         feedback.update(
             feedback_for_applications(
                 program=program,
