@@ -7,24 +7,20 @@ and the funding report's filters.
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import autocomplete_field
 from portal.validators import validate_multiline, validate_single_line
 from programs.board import BOARD_SORTS
-from programs.form_fields import TrancheChoiceField
 from programs.models import (
     Assignment,
     Award,
-    AwardStatus,
     ConflictOfInterest,
-    Disbursement,
     Recommendation,
-    Tranche,
 )
 from programs.optimiser import Objective
+from programs.payment_forms import DisbursementAddForm  # noqa: F401  (its home before)
 from programs.ranking import RANKED_STATES
 from programs.reports import ReportScope
 from programs.roles import REVIEWERS
@@ -336,36 +332,6 @@ class ReverseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_multiline],
     )
-
-
-class DisbursementAddForm(forms.ModelForm):
-    """A payment; "record anyway" appears once its reference is found on another payment."""
-
-    class Meta:
-        model = Disbursement
-        fields = ["tranche", "amount", "paid_on", "reference"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tranche"] = TrancheChoiceField(
-            label=self.fields["tranche"].label,
-            queryset=Tranche.objects.filter(award__status=AwardStatus.ACTIVE, paid__lt=F("amount"))
-            .select_related("award__application__startup")
-            .order_by("award__application__startup__name", "sequence"),
-            accepted=Tranche.objects.select_related("award__application__startup"),
-        )
-        self.fields["paid_on"].initial = timezone.localdate
-        autocomplete_field(self, "tranche")
-        if self.data.get("confirm_duplicate"):
-            self.ask_to_confirm()
-
-    def ask_to_confirm(self) -> None:
-        """Show the "record anyway" checkbox (after a duplicate reference)."""
-        self.fields["confirm_duplicate"] = forms.BooleanField(
-            label=_("Record anyway"),
-            required=False,
-            help_text=_("The same reference is on another payment of this program."),
-        )
 
 
 # --- the funding report --------------------------------------------------------

@@ -13,8 +13,9 @@ from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.admin.base import ServiceAddAdminMixin
 from programs.admin.tranche_editor import award_add_view, schedule_view
-from programs.forms import AwardAddForm, DisbursementAddForm, ReverseForm
+from programs.forms import AwardAddForm, ReverseForm
 from programs.models import Award, Disbursement, Tranche
+from programs.payment_forms import DisbursementAddForm
 from programs.rules import MANAGE_PROGRAMS
 from programs.services import funding as services
 

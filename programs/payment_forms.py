@@ -1,10 +1,14 @@
-"""Form fields of the programs app (the payment form's tranche choice)."""
+"""The payment form and its tranche choice (the admin's "Record a payment")."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_site import autocomplete_field
 from portal.money import format_money
+from programs.models import AwardStatus, Disbursement, Tranche
 
 
 class TrancheChoiceField(forms.ModelChoiceField):
@@ -41,4 +45,34 @@ class TrancheChoiceField(forms.ModelChoiceField):
             f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
             + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
             + ")"
+        )
+
+
+class DisbursementAddForm(forms.ModelForm):
+    """A payment; "record anyway" appears once its reference is found on another payment."""
+
+    class Meta:
+        model = Disbursement
+        fields = ["tranche", "amount", "paid_on", "reference"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tranche"] = TrancheChoiceField(
+            label=self.fields["tranche"].label,
+            queryset=Tranche.objects.filter(award__status=AwardStatus.ACTIVE, paid__lt=F("amount"))
+            .select_related("award__application__startup")
+            .order_by("award__application__startup__name", "sequence"),
+            accepted=Tranche.objects.select_related("award__application__startup"),
+        )
+        self.fields["paid_on"].initial = timezone.localdate
+        autocomplete_field(self, "tranche")
+        if self.data.get("confirm_duplicate"):
+            self.ask_to_confirm()
+
+    def ask_to_confirm(self) -> None:
+        """Show the "record anyway" checkbox (after a duplicate reference)."""
+        self.fields["confirm_duplicate"] = forms.BooleanField(
+            label=_("Record anyway"),
+            required=False,
+            help_text=_("The same reference is on another payment of this program."),
         )
