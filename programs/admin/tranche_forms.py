@@ -26,18 +26,27 @@ FIELDS = ("amount", "planned_date", "milestone")
 
 
 class TrancheForm(forms.Form):
+    # The rows sit in a table under column headers: each input names its column.
     amount = forms.DecimalField(
         label=_("Amount"),
         max_digits=16,
         decimal_places=2,
         min_value=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-tranche-amount": ""}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "data-tranche-amount": "", "aria-label": _("Amount")}
+        ),
     )
     planned_date = forms.DateField(
-        label=_("Planned date"), widget=forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+        label=_("Planned date"),
+        widget=forms.DateInput(
+            {"type": "date", "aria-label": _("Planned date")}, format="%Y-%m-%d"
+        ),
     )
     milestone = forms.CharField(
-        label=_("Milestone"), max_length=300, validators=[validate_single_line]
+        label=_("Milestone"),
+        max_length=300,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"aria-label": _("Milestone")}),
     )
 
     @property

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from programs.models import Award
 from programs.services.selection import application_decide
+from tests.browser.test_accessibility import AXE, RUN_AXE, _violations
 from tests.browser.test_admin_flow import _admin_login, _messages
 from tests.browser.test_find import _autocomplete
 from tests.factories import (
@@ -89,4 +90,11 @@ def test_manager_makes_a_two_tranche_schedule_in_one_go(new_context, live_server
     expect(page.locator("[data-tranche-row]")).to_have_count(2)
     expect(page.locator("#id_tranche-1-milestone")).to_have_value("Pilot")
     expect(page.locator("[data-tranche-sum]")).to_contain_text("they add up to the award")
+    # Nothing serious for axe in the editor (the award page's autocomplete box is
+    # the admin's select2, checked where it is owned), nor on the schedule page.
+    page.goto(add_url)
+    page.add_script_tag(url=AXE)
+    found = page.evaluate(RUN_AXE.replace("axe.run(document", "axe.run('[data-tranche-editor]'"))
+    found += _violations(page, reverse("admin:programs_award_schedule", args=[award.pk]))
+    assert found == [], "\n".join(found)
     assert context.problems == []
