@@ -178,3 +178,22 @@ def test_two_managers_with_the_same_reference_at_once_record_it_once():
     assert outcomes.count("ok") == 1
     assert Disbursement.objects.filter(reference="SAME").count() == 1
     assert sum("is already on payment" in outcome for outcome in outcomes) == 3
+
+
+def test_api_refuses_a_duplicate_reference_until_confirmed(two_awards):
+    from tests.api.conftest import MANAGER, bearer, token_for
+
+    boss, alpha, beta = two_awards
+    earlier = _pay(alpha, 1, "API-1", boss)
+    client = bearer(token_for(boss, MANAGER))
+    url = f"/api/v1/manager/tranches/{beta.tranches.get(sequence=1).pk}/disbursements"
+    payment = {"amount": "1000.00", "paid_on": "2026-11-03", "reference": "API-1"}
+    refused = client.post(url, payment, content_type="application/json")
+    assert refused.status_code == 409
+    assert f"is already on payment #{earlier.pk}" in refused.json()["error"]["message"]
+    assert Disbursement.objects.filter(award=beta).count() == 0
+    confirmed = client.post(
+        url, {**payment, "confirm_duplicate": True}, content_type="application/json"
+    )
+    assert confirmed.status_code == 201, confirmed.content
+    assert Disbursement.objects.filter(award=beta, reference="API-1").count() == 1
