@@ -28,6 +28,7 @@ from programs.rules import MANAGE_PROGRAMS
 from programs.services.decision_mail import decisions_notify
 from programs.services.payment_checks import (
     DuplicateReference,
+    payment_reference_lock,
     payment_refusal,
     payment_same_reference,
 )
@@ -227,8 +228,9 @@ def disbursement_record(
 
     A reference already on another payment of the program is refused with
     `DuplicateReference` (naming that payment) unless `confirm_duplicate`;
-    the program row is locked first, so two managers typing the same
-    reference at once cannot both slip past the check.
+    payments with the same reference in one program queue behind one lock
+    (`payment_reference_lock`), so two managers typing it at once cannot both
+    slip past the check; other payments do not wait for each other.
     """
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
@@ -242,9 +244,9 @@ def disbursement_record(
     if paid_on > timezone.localdate():
         raise FundingRefused(_("A payment cannot be dated in the future."))
     with transaction.atomic():
-        # Lock order as in award_create: the program, then the award, then the tranche.
+        # First the reference's lock (same reference, same program), then the rows.
         program_id = Award.objects.values_list("program_id", flat=True).get(pk=tranche.award_id)
-        list(Program.objects.select_for_update().filter(pk=program_id).values_list("pk"))
+        payment_reference_lock(program_id=program_id, reference=reference)
         award = (
             Award.objects.select_for_update(of=("self",))
             .select_related("application__startup", "program")

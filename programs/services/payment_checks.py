@@ -8,6 +8,7 @@ The database's check constraints stay the final word on the amounts.
 
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,27 @@ def duplicate_message(earlier: Disbursement, currency: str) -> str:
             "reversed": reversed_note,
         }
     )
+
+
+# The first key of the advisory locks taken here (the second is the reference's hash).
+REFERENCE_LOCK_SPACE = 7301
+
+
+def payment_reference_lock(*, program_id: int, reference: str) -> None:
+    """Queue the payments of one program that carry this reference, until commit.
+
+    Two managers typing the same reference at once would both find no earlier
+    payment; under this lock the second finds the first. Only payments with
+    the same reference wait (a PostgreSQL advisory lock on the program and
+    the reference); SQLite has one writer at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            [REFERENCE_LOCK_SPACE, f"{program_id}:{reference.lower()}"],
+        )
 
 
 def payment_same_reference(*, award: Award, reference: str) -> Disbursement | None:
