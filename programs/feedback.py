@@ -9,7 +9,7 @@ written for the program office). The items are plain dicts of text and
 numbers so that the decision e-mail can keep them in its outbox row.
 
 Read by the team's panel (`programs.panels.feedback_panel`) and by the
-decision e-mails (`programs.services.selection`).
+decision e-mails (`programs.services.decision_mail`).
 """
 
 from collections.abc import Iterable

@@ -11,19 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import autocomplete_field
-from portal.money import format_money
 from portal.validators import validate_multiline, validate_single_line
 from programs.board import BOARD_SORTS
 from programs.models import (
     Assignment,
     Award,
-    AwardStatus,
     ConflictOfInterest,
-    Disbursement,
     Recommendation,
-    Tranche,
 )
 from programs.optimiser import Objective
+from programs.payment_forms import DisbursementAddForm  # noqa: F401  (its home before)
 from programs.ranking import RANKED_STATES
 from programs.reports import ReportScope
 from programs.roles import REVIEWERS
@@ -328,19 +325,6 @@ class AwardAddForm(forms.ModelForm):
         autocomplete_field(self, "application")
 
 
-class TrancheForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
-    planned_date = forms.DateField(
-        label=_("Planned date"), widget=forms.DateInput({"type": "date"})
-    )
-    milestone = forms.CharField(
-        label=_("Milestone"), max_length=300, validators=[validate_single_line]
-    )
-
-
-TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, max_num=24, can_delete=True)
-
-
 class ReverseForm(forms.Form):
     note = forms.CharField(
         label=_("Why is this payment reversed?"),
@@ -348,27 +332,6 @@ class ReverseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_multiline],
     )
-
-
-class DisbursementAddForm(forms.ModelForm):
-    class Meta:
-        model = Disbursement
-        fields = ["tranche", "amount", "paid_on", "reference"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tranche"].queryset = (
-            Tranche.objects.filter(award__status=AwardStatus.ACTIVE)
-            .select_related("award__application__startup")
-            .order_by("award__application__startup__name", "sequence")
-        )
-        self.fields["tranche"].label_from_instance = lambda t: (
-            f"{t.award.application.startup.name} · #{t.sequence} {t.milestone} ("
-            + _("%(amount)s unpaid") % {"amount": format_money(t.amount - t.paid, t.award.currency)}
-            + ")"
-        )
-        self.fields["paid_on"].initial = timezone.localdate
-        autocomplete_field(self, "tranche")
 
 
 # --- the funding report --------------------------------------------------------

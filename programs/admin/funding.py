@@ -12,13 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.exceptions import DomainError
 from portal.money import format_money
 from programs.admin.base import ServiceAddAdminMixin
-from programs.forms import (
-    AwardAddForm,
-    DisbursementAddForm,
-    ReverseForm,
-    TrancheFormSet,
-)
+from programs.admin.tranche_editor import award_add_view, schedule_view
+from programs.forms import AwardAddForm, ReverseForm
 from programs.models import Award, Disbursement, Tranche
+from programs.payment_forms import DisbursementAddForm
 from programs.rules import MANAGE_PROGRAMS
 from programs.services import funding as services
 
@@ -41,6 +38,8 @@ class ManagerOnlyAdmin(ServiceAddAdminMixin, admin.ModelAdmin):
             except DomainError as error:
                 for text in error.messages:
                     form.add_error(None, text)
+                if isinstance(error, services.DuplicateReference):
+                    form.ask_to_confirm()
             else:
                 messages.success(request, success)
                 return redirect(next_url(result))
@@ -109,22 +108,8 @@ class AwardAdmin(ManagerOnlyAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        return self.service_form_view(
-            request,
-            AwardAddForm(request.POST or None),
-            run=lambda data: services.award_create(
-                application=data["application"],
-                amount=data["amount"],
-                agreement_date=data["agreement_date"],
-                over_request_reason=data["over_request_reason"],
-                actor=request.user,
-            ),
-            success=_("Award recorded; now set its tranche schedule."),
-            next_url=lambda award: reverse("admin:programs_award_schedule", args=[award.pk]),
-            title=_("Make an award"),
-        )
+        # With its tranche schedule in one go (programs.admin.tranche_editor).
+        return award_add_view(self, request)
 
     def get_urls(self):
         from programs.admin import jobs
@@ -190,44 +175,6 @@ class AwardAdmin(ManagerOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Schedule"))
 
 
-def schedule_view(model_admin, request, pk):
-    if not request.user.has_perm(MANAGE_PROGRAMS):
-        raise Http404
-    award = get_object_or_404(
-        Award.objects.select_related("application__startup", "program"), pk=pk
-    )
-    tranches = list(award.tranches.order_by("sequence"))
-    locked = award.disbursements.exists()
-    initial = [
-        {"amount": t.amount, "planned_date": t.planned_date, "milestone": t.milestone}
-        for t in tranches
-    ]
-    formset = TrancheFormSet(request.POST or None, initial=initial, prefix="tranche")
-    if request.method == "POST" and not locked and formset.is_valid():
-        schedule = [
-            f for f in formset.cleaned_data if f and not f.get("DELETE") and f.get("amount")
-        ]
-        try:
-            services.tranches_set(award=award, schedule=schedule, actor=request.user)
-        except DomainError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, _("Tranche schedule saved."))
-            return redirect(reverse("admin:programs_award_schedule", args=[award.pk]))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": _("Tranches: %(startup)s") % {"startup": award.application.startup.name},
-        "opts": model_admin.model._meta,
-        "award": award,
-        "tranches": tranches,
-        "formset": formset,
-        "locked": locked,
-        "amount": format_money(award.amount, award.currency),
-    }
-    return TemplateResponse(request, "admin/programs/award/schedule.html", context)
-
-
 @admin.register(Disbursement)
 class DisbursementAdmin(ManagerOnlyAdmin):
     list_display = [
@@ -282,6 +229,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
                 amount=data["amount"],
                 paid_on=data["paid_on"],
                 reference=data["reference"],
+                confirm_duplicate=data.get("confirm_duplicate", False),
                 actor=request.user,
             ),
             success=_("Payment recorded."),

@@ -267,6 +267,11 @@ class PaymentIn(Schema):
     amount: AmountIn
     paid_on: date
     reference: str = Field(min_length=1, max_length=100)
+    confirm_duplicate: bool = Field(
+        False,
+        description="record it although the reference is on another payment of the program "
+        "(without it such a payment is refused, 409, naming the earlier one)",
+    )
 
 
 @router.post(
@@ -284,6 +289,7 @@ def disbursement_record(request: HttpRequest, tranche_id: Id, payload: PaymentIn
             paid_on=payload.paid_on,
             reference=payload.reference,
             actor=request.user,
+            confirm_duplicate=payload.confirm_duplicate,
         )
     return Status(201, _entry(entry.pk))
 

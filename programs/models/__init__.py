@@ -4,6 +4,7 @@ Programs and their criteria live in `startups.models` (applications stand
 on them); import them from there.
 """
 
+from programs.models.decisions import DecisionNotice
 from programs.models.funding import Award, AwardStatus, Disbursement, Tranche
 from programs.models.milestones import (
     MilestoneReport,
@@ -26,6 +27,7 @@ from programs.models.scores import ApplicationScore
 __all__ = [
     "ApplicationScore",
     "Award",
+    "DecisionNotice",
     "AwardStatus",
     "Disbursement",
     "Tranche",

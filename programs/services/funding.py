@@ -1,10 +1,9 @@
 """Writes for funding: awards, tranche schedules, the disbursement ledger.
 
 Each service locks the row whose total it changes (the program for awards,
-the award for payments) and moves the total with an atomic `F()` update,
-so the database's check constraints are the final word: an award that
-would pass the budget, or a payment that would pass the award or its
-tranche, fails inside the transaction and nothing is written.
+the award for payments) and moves it with an atomic `F()` update, so the
+database's checks are the final word: an award past the budget, or a payment
+past the award or its tranche, fails inside the transaction; nothing is written.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,7 +14,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
@@ -28,6 +26,14 @@ from portal.transitions import transition
 from programs.models import Award, AwardStatus, Disbursement, Tranche
 from programs.rules import MANAGE_PROGRAMS
 from programs.services import milestones as reports
+from programs.services.decision_mail import decisions_notify
+from programs.services.payment_checks import (
+    DuplicateReference,
+    payment_reference_lock,
+    payment_refusal,
+    payment_same_reference,
+)
+from programs.services.tranches import schedule_problems, tranches_write
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
 from startups.models import Application, Program
@@ -46,8 +52,13 @@ def award_create(
     agreement_date: date,
     actor: User,
     over_request_reason: str = "",
+    schedule: Sequence[Mapping[str, Any]] = (),
 ) -> Award:
-    """Award a selected application; the sum of awards stays within the budget."""
+    """Award a selected application; the sum of awards stays within the budget.
+
+    With `schedule` (items as for `tranches_set`) the tranches are written in
+    the same transaction: award and schedule are made together or not at all.
+    """
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
     )
@@ -85,6 +96,10 @@ def award_create(
             )
         if program.committed + amount > program.total_budget:
             raise FundingRefused(_budget_message(program, amount))
+        if schedule and (
+            problems := schedule_problems(schedule, amount=amount, currency=program.currency)
+        ):
+            raise FundingRefused(*problems)
         try:
             with transaction.atomic():
                 Program.objects.filter(pk=program.pk).update(committed=F("committed") + amount)
@@ -100,12 +115,20 @@ def award_create(
                 )
         except IntegrityError as exc:  # the database's own check, should a race slip by
             raise FundingRefused(_budget_message(program, amount)) from exc
+        tranches = _schedule_write(award, schedule) if schedule else []
+        # "You were selected" goes before "your award" (a no-op when already told).
+        decisions_notify(applications=[locked], actor=actor)
         application_transition(application=locked, to=S.FUNDED, actor=actor, note_code=AWARD_SIGNED)
         audit_record(
             actor=actor,
             action="award.create",
             obj=award,
-            after={"amount": str(amount), "currency": program.currency, "reason": reason},
+            after={
+                "amount": str(amount),
+                "currency": program.currency,
+                "reason": reason,
+                "tranches": [_tranche_json(t) for t in tranches],
+            },
         )
         notification_create_for_users(
             kind=NotificationKind.AWARD_MADE,
@@ -153,65 +176,39 @@ def tranches_set(
             raise FundingRefused(
                 _("Payments are recorded against this schedule; it can no longer be changed.")
             )
-        problems: list[str | Promise] = []
-        if not schedule:
-            problems.append(_("Give at least one tranche."))
-        total = Decimal("0")
-        for number, item in enumerate(schedule, start=1):
-            amount = Decimal(item["amount"])
-            if amount <= 0:
-                problems.append(
-                    _("Tranche %(n)d: the amount must be more than zero.") % {"n": number}
-                )
-            if not (item.get("milestone") or "").strip():
-                problems.append(_("Tranche %(n)d: name its milestone.") % {"n": number})
-            total += amount
-        if schedule and total != award.amount:
-            problems.append(
-                _("The tranches add up to %(total)s, but the award is %(amount)s.")
-                % {
-                    "total": format_money(total, award.currency),
-                    "amount": format_money(award.amount, award.currency),
-                }
-            )
-        dates = [item["planned_date"] for item in schedule]
-        if dates != sorted(dates):
-            problems.append(_("The tranches' planned dates must not go backwards."))
+        problems = schedule_problems(schedule, amount=award.amount, currency=award.currency)
         if problems:
             raise FundingRefused(*problems)
         before = list(award.tranches.values("sequence", "amount", "planned_date", "milestone"))
-        award.tranches.all().delete()
-        tranches = Tranche.objects.bulk_create(
-            [
-                Tranche(
-                    award=award,
-                    sequence=number,
-                    amount=Decimal(item["amount"]),
-                    planned_date=item["planned_date"],
-                    milestone=item["milestone"].strip(),
-                )
-                for number, item in enumerate(schedule, start=1)
-            ]
-        )
-        reports.milestone_reports_sync(award=award)
+        tranches = _schedule_write(award, schedule)
         audit_record(
             actor=actor,
             action="award.schedule",
             obj=award,
             before={"tranches": [_jsonable(t) for t in before]},
-            after={
-                "tranches": [
-                    {
-                        "sequence": t.sequence,
-                        "amount": str(t.amount),
-                        "planned_date": t.planned_date.isoformat(),
-                        "milestone": t.milestone,
-                    }
-                    for t in tranches
-                ]
-            },
+            after={"tranches": [_tranche_json(t) for t in tranches]},
         )
     return tranches
+
+
+def _schedule_write(award: Award, schedule: Sequence[Mapping[str, Any]]) -> list[Tranche]:
+    try:
+        tranches = tranches_write(award=award, schedule=schedule)
+    except IntegrityError as exc:  # the database's sum check (programs.services.tranches)
+        raise FundingRefused(
+            _("The tranches must add up to the award of %(amount)s.")
+            % {"amount": format_money(award.amount, award.currency)}
+        ) from exc
+    return tranches
+
+
+def _tranche_json(tranche: Tranche) -> dict[str, Any]:
+    return {
+        "sequence": tranche.sequence,
+        "amount": str(tranche.amount),
+        "planned_date": tranche.planned_date.isoformat(),
+        "milestone": tranche.milestone,
+    }
 
 
 def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -219,9 +216,22 @@ def _jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def disbursement_record(
-    *, tranche: Tranche, amount: Decimal, paid_on: date, reference: str, actor: User
+    *,
+    tranche: Tranche,
+    amount: Decimal,
+    paid_on: date,
+    reference: str,
+    actor: User,
+    confirm_duplicate: bool = False,
 ) -> Disbursement:
-    """A payment against a tranche: never more than the tranche, nor the award."""
+    """A payment against a tranche: never more than the tranche, nor the award.
+
+    A reference already on another payment of the program is refused with
+    `DuplicateReference` (naming that payment) unless `confirm_duplicate`;
+    payments with the same reference in one program queue behind one lock
+    (`payment_reference_lock`), so two managers typing it at once cannot both
+    slip past the check; other payments do not wait for each other.
+    """
     permission_require(
         user=actor, perm=MANAGE_PROGRAMS, message=_("Only program managers record funding.")
     )
@@ -234,32 +244,32 @@ def disbursement_record(
     if paid_on > timezone.localdate():
         raise FundingRefused(_("A payment cannot be dated in the future."))
     with transaction.atomic():
+        # First the reference's lock (same reference, same program), then the rows.
+        program_id = Award.objects.values_list("program_id", flat=True).get(pk=tranche.award_id)
+        payment_reference_lock(program_id=program_id, reference=reference)
         award = (
             Award.objects.select_for_update(of=("self",))
             .select_related("application__startup", "program")
             .get(pk=tranche.award_id)
         )
         tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        refusal = payment_refusal(award=award, tranche=tranche, amount=amount)
+        if refusal:
+            raise FundingRefused(refusal)
         reports.tranche_report_require(tranche=tranche)
-        if tranche.paid + amount > tranche.amount:
-            raise FundingRefused(
-                _(
-                    "Tranche %(n)d is %(amount)s, %(paid)s of it already paid: at most "
-                    "%(left)s can be paid now."
-                )
-                % {
-                    "n": tranche.sequence,
-                    "amount": format_money(tranche.amount, award.currency),
-                    "paid": format_money(tranche.paid, award.currency),
-                    "left": format_money(tranche.amount - tranche.paid, award.currency),
-                }
-            )
-        if award.disbursed + amount > award.amount:
-            raise FundingRefused(
-                _("The payment would take the disbursed total above the award of %(amount)s.")
-                % {"amount": format_money(award.amount, award.currency)}
-            )
+        earlier = payment_same_reference(award=award, reference=reference)
+        if earlier is not None and not confirm_duplicate:
+            raise DuplicateReference(earlier, award.currency)
         entry = _post(award, tranche, amount, paid_on, reference, actor, reverses=None, note="")
+        if earlier is not None:
+            audit_record(
+                actor=actor,
+                action="disbursement.duplicate_reference",
+                obj=entry,
+                note=str(_("Recorded although the reference is on payment #%(id)d."))
+                % {"id": earlier.pk},
+                after={"reference": reference, "earlier": earlier.pk},
+            )
         team = team_recipients(startup=award.application.startup)
         notification_create_for_users(
             kind=NotificationKind.DISBURSEMENT_RECORDED,

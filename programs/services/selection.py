@@ -15,22 +15,15 @@ from django.utils.translation import ngettext
 from portal.audit import audit_record
 from portal.exceptions import DomainError, permission_require
 from portal.history_notes import DECIDED, DECISIONS_FINALISED, SELECTED_EXCEPTION, unjudged_text
-from portal.models import NotificationKind, User
+from portal.models import User
 from portal.money import format_money
-from portal.notifications import (
-    NotificationSpec,
-    notifications_create_many,
-    notifications_enqueue,
-)
-from programs.feedback import Feedback, feedback_for_applications
 from programs.ranking import selection_totals
 from programs.rules import MANAGE_PROGRAMS
+from programs.services.decision_mail import decisions_notify
 from programs.services.programs import program_set_status
 from startups.enums import ApplicationStatus as S
 from startups.enums import ProgramStatus
 from startups.models import Application, Program
-from startups.models.program import content_in
-from startups.selectors import team_recipients
 from startups.workflow import application_transition, applications_transition
 
 DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
@@ -38,56 +31,6 @@ DECISIONS = {S.SELECTED, S.WAITLISTED, S.REJECTED}
 
 class SelectionRefused(DomainError):
     pass
-
-
-def _decision_notifications(applications: list[Application]) -> list[int]:
-    """One e-mail per team member per decision; the key makes a repeat a no-op."""
-    kinds: dict[str, NotificationKind] = {
-        S.SELECTED: NotificationKind.DECISION_SELECTED,
-        S.WAITLISTED: NotificationKind.DECISION_WAITLISTED,
-        S.REJECTED: NotificationKind.DECISION_REJECTED,
-    }
-    feedback = _decision_feedback(applications)
-    specs: list[NotificationSpec] = [
-        {
-            "kind": kinds[application.status],
-            "event_key": f"application:{application.pk}:decision:{application.status}",
-            "email": recipient.email,
-            "language": recipient.preferred_language,
-            "recipient": recipient,
-            "obj": application,
-            "context": {
-                "recipient_name": recipient.get_full_name(),
-                # The program's texts in the recipient's language (else its main one).
-                "program": content_in(application.program, "name", recipient.preferred_language),
-                "decision_message": content_in(
-                    application.program, "decision_message", recipient.preferred_language
-                ),
-                "startup": application.startup.name,
-                "amount": format_money(application.requested_amount, application.program.currency),
-                "path": application.get_absolute_url(),
-                "feedback": feedback.get(application.pk, []),
-            },
-        }
-        for application in applications
-        if application.status in kinds
-        for recipient in team_recipients(startup=application.startup)
-    ]
-    return [row.pk for row in notifications_create_many(specs, enqueue=False)]
-
-
-def _decision_feedback(applications: list[Application]) -> dict[int, Feedback]:
-    """The reviewers' shared feedback for the decision e-mails, per program in one go."""
-    feedback: dict[int, Feedback] = {}
-    programs = {application.program_id: application.program for application in applications}
-    for program in programs.values():
-        feedback.update(
-            feedback_for_applications(
-                program=program,
-                application_ids=[a.pk for a in applications if a.program_id == program.pk],
-            )
-        )
-    return feedback
 
 
 def _unjudged_reasons(program: Program, application: Application) -> dict[str, Any]:
@@ -204,11 +147,8 @@ def application_decide(
             note_code=note_code,
             note_params=note_params,
         )
-        if program.status == ProgramStatus.DECIDED:
-            # After finalising (a promotion from the waiting list): tell the team now.
-            ids = _decision_notifications([locked])
-            if ids:
-                transaction.on_commit(lambda: notifications_enqueue(ids))
+        # Told now, once (programs.services.decision_mail), not only at finalising.
+        decisions_notify(applications=[locked], actor=actor)
     application.refresh_from_db()
     return application
 
@@ -339,9 +279,8 @@ def decisions_finalise(
             .prefetch_related("startup__memberships__user")
             .order_by("id")
         )
-        ids = _decision_notifications(decided)
-        if ids:
-            transaction.on_commit(lambda: notifications_enqueue(ids))
+        # Only the teams not yet told this decision (most were told when it was made).
+        ids = decisions_notify(applications=decided, actor=actor)
         audit_record(
             actor=actor,
             action="decisions.finalise",

@@ -50,7 +50,7 @@ def _awarded(program, boss, n):
             tranche=tranche,
             amount=Decimal("40"),
             paid_on=date(2026, 1, 3),
-            reference="R",
+            reference=f"R-{tranche.pk}",
             actor=boss,
         )
 

@@ -288,21 +288,31 @@ def _event_review_overdue():
 
 
 def _event_decision():
-    from programs.services.selection import application_decide, decisions_finalise
+    """Finalising tells the teams not told yet (here: an undecided one, now rejected)."""
+    from programs.services.selection import decisions_finalise
     from tests.factories import manager, submitted_application
 
-    boss = manager()
+    founder = UserFactory()
+    program = ProgramFactory(closed=True)
+    submitted_application(program, startup=StartupFactory(owner=founder))
+    decisions_finalise(program=program, actor=manager())
+    return "decision_rejected", [founder.email]
+
+
+def _event_decision_when_made():
+    """A decision is mailed when the manager makes it, before any finalising."""
+    from programs.services.selection import application_decide
+    from tests.factories import manager, submitted_application
+
     founder = UserFactory()
     program = ProgramFactory(closed=True)
     application = submitted_application(program, startup=StartupFactory(owner=founder))
     application_decide(
         application=application,
-        decision="selected",
-        actor=boss,
-        exception_reason="Decided before review (test).",
+        decision="waitlisted",
+        actor=manager(),
     )
-    decisions_finalise(program=program, actor=boss)
-    return "decision_selected", [founder.email]
+    return "decision_waitlisted", [founder.email]
 
 
 @pytest.mark.parametrize(
@@ -314,6 +324,7 @@ def _event_decision():
         _event_call_closing,
         _event_review_overdue,
         _event_decision,
+        _event_decision_when_made,
     ],
     ids=lambda f: f.__name__.removeprefix("_event_"),
 )

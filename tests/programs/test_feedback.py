@@ -75,10 +75,11 @@ def _share(program, *, comments, scores):
 
 
 def _decide(reviewed, captured):
-    application_decide(
-        application=reviewed["application"], decision="rejected", actor=reviewed["boss"]
-    )
+    # The decision is e-mailed when made (with the feedback); finalising adds no e-mail.
     with captured(execute=True):
+        application_decide(
+            application=reviewed["application"], decision="rejected", actor=reviewed["boss"]
+        )
         decisions_finalise(program=reviewed["program"], actor=reviewed["boss"])
 
 

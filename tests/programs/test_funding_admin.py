@@ -76,7 +76,9 @@ def test_manager_makes_award_sets_schedule_pays_and_reverses(client, selected):
         {"tranche": first.pk, "amount": "1", "paid_on": "2026-11-12", "reference": "PP-2"},
     )
     assert over.status_code == 200
-    assert "can be paid now" in over.text
+    assert "This tranche is already fully paid (4,000,000\xa0KZT of 4,000,000\xa0KZT)." in (
+        over.text
+    )
     entry = Disbursement.objects.get()
     client.post(reverse("admin:programs_disbursement_reverse", args=[entry.pk]), {"note": "Typo"})
     award.refresh_from_db()

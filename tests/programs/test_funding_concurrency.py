@@ -83,14 +83,14 @@ def test_simultaneous_payments_never_pass_the_award():
     tranche = award.tranches.get()
     outcomes = _together(
         [
-            lambda: services.disbursement_record(
+            lambda number=number: services.disbursement_record(
                 tranche=tranche,
                 amount=Decimal("1000000"),
                 paid_on=date(2026, 11, 2),
-                reference="P",
+                reference=f"P-{number}",
                 actor=boss,
             )
-            for _ in range(WORKERS)
+            for number in range(WORKERS)
         ]
     )
     award.refresh_from_db()

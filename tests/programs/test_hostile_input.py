@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from portal.models import Notification
 from portal.notifications import notification_render
+from programs.admin.tranche_forms import TrancheForm
 from programs.forms import (
     AwardAddForm,
     ConflictForm,
@@ -21,7 +22,6 @@ from programs.forms import (
     ProgramAdminForm,
     ReverseForm,
     ReviewForm,
-    TrancheForm,
 )
 from programs.models import Award, Disbursement, Tranche
 from programs.services.funding import award_create, disbursement_record, tranches_set

@@ -252,13 +252,16 @@ def test_finalise_decides_everyone_and_mails_once(
     program, apps = small_program
     boss = manager()
     Membership.objects.create(startup=apps[0].startup, user=UserFactory(preferred_language="kk"))
-    services.application_decide(
-        application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
-    )
-    services.application_decide(application=apps[1], decision="waitlisted", actor=boss)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_decide(
+            application=apps[0], decision="selected", actor=boss, exception_reason=UNREVIEWED
+        )
+        services.application_decide(application=apps[1], decision="waitlisted", actor=boss)
+    assert len(mail.outbox) == 3  # told when decided: two members of one team, one of the other
     with django_capture_on_commit_callbacks(execute=True):
         summary = services.decisions_finalise(program=program, actor=boss)
-    assert summary == {"moved": 2, "emails": 5, "rejected": 2, "selected": 1, "waitlisted": 1}
+    # Finalising tells only the two teams not told yet.
+    assert summary == {"moved": 2, "emails": 2, "rejected": 2, "selected": 1, "waitlisted": 1}
     program.refresh_from_db()
     assert program.status == ProgramStatus.DECIDED
     assert sorted(Application.objects.values_list("status", flat=True)) == [
