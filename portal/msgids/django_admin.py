@@ -110,8 +110,8 @@ MSGIDS = (
     gettext_noop("Start typing to filter…"),
     gettext_noop("Filter navigation items"),
     gettext_noop("Pagination %(name)s entries"),
-    # Not "entry"/"entries" (the object history's count): gettext keeps one entry per
-    # msgid, and programs/admin/funding.py uses "entry" without a plural.
+    # The object history's count ("3 entries"); the ledger's column has its own context.
+    ngettext_lazy("entry", "entries", 1),
     gettext_noop(
         "This object doesn’t have a change history. It probably wasn’t added via this admin site."
     ),

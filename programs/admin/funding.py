@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.exceptions import DomainError
 from portal.money import format_money
@@ -277,7 +278,7 @@ class DisbursementAdmin(ManagerOnlyAdmin):
     def amount_display(self, obj):
         return format_money(obj.amount, obj.award.currency)
 
-    @admin.display(description=_("entry"))
+    @admin.display(description=pgettext_lazy("ledger column", "entry"))
     def kind(self, obj):
         if obj.reverses_id:
             return _("reversal of #%(id)d") % {"id": obj.reverses_id}
