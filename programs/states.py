@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import Actor
 from portal.models import User
-from portal.transitions import Move, StateMachine
+from portal.transitions import HistoryNote, Move, StateMachine
 from programs.models import (
     Assignment,
     AssignmentStatus,
@@ -98,8 +98,9 @@ def _report_fields(target: str, now: datetime) -> dict[str, Any]:
 
 
 def _report_history(
-    moves: list[Move[MilestoneReport]], actor: Actor, note: str
+    moves: list[Move[MilestoneReport]], actor: Actor, note: HistoryNote
 ) -> list[MilestoneReportChange]:
+    # A report's notes are the manager's own comments (text); the portal writes none.
     by = actor if isinstance(actor, User) and actor.pk else None
     return [
         MilestoneReportChange(
@@ -108,7 +109,7 @@ def _report_history(
             to_status=move.target,
             at=move.at,
             actor=by,
-            note=note,
+            note=note.text,
         )
         for move in moves
     ]

@@ -7,14 +7,25 @@
 | 400 | bad_request | the request cannot be read (e.g. not JSON) |
 | 401 | not_authenticated | no token, or a token unknown, expired or revoked |
 | 403 | forbidden | the token lacks the scope, or the user the permission |
-| 404 | not_found | nothing there, or nothing this token may know exists |
+| 404 | not_found | nothing there, nothing this token may know exists, or no such route |
+| 405 | method_not_allowed | the route exists, not with this method (see the Allow header) |
 | 409 | refused | a service refused the action (its reason is the message) |
+| 409 | busy | the ledger feed could not be read now; try again |
 | 422 | invalid | a field is missing or malformed (see `fields`) |
 | 429 | throttled | too many requests for this token (see Retry-After) |
+| 500 | server_error | the portal failed; the request's X-Request-ID finds it in the logs |
+
+405, unknown routes and 500 happen outside any operation, so the operations
+document 400/401/403/404/409/422/429 only; `portal.api.site.PortalApi` turns
+ninja's and Django's own answers into this shape.
 """
 
+import logging
+import sys
 from typing import Any
 
+from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -58,6 +69,44 @@ def error_response(
     if status == 401:
         response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def method_not_allowed(api: NinjaAPI, request: HttpRequest, allowed: str) -> HttpResponse:
+    allowed = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip()))
+    response = error_response(
+        api,
+        request,
+        405,
+        "method_not_allowed",
+        _("This route does not answer %(method)s; it answers %(allowed)s.")
+        % {"method": request.method, "allowed": allowed},
+    )
+    response["Allow"] = allowed
+    return response
+
+
+def route_unknown(api: NinjaAPI, request: HttpRequest) -> HttpResponse:
+    return error_response(
+        api, request, 404, "not_found", _("There is no such route in the API; see /api/docs/.")
+    )
+
+
+def _server_error(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Logged and signalled as Django does for a view's exception (error mails, the test
+    client re-raising it), then answered in the API's shape instead of an HTML page."""
+    if settings.DEBUG:
+        raise exc
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s", request.path, exc_info=sys.exc_info()
+    )
+    got_request_exception.send(sender=None, request=request)
+    return error_response(
+        api,
+        request,
+        500,
+        "server_error",
+        _("Something went wrong on our side; the request's X-Request-ID helps us find it."),
+    )
 
 
 def _field_message(error: dict) -> str:
@@ -125,3 +174,4 @@ def errors_install(api: NinjaAPI) -> None:
         return error_response(api, request, 400, "bad_request", _("The request could not be read."))
 
     api.add_exception_handler(HttpError, http_error)
+    handle(Exception, lambda r, e: _server_error(api, r, e))

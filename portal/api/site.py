@@ -5,12 +5,15 @@ and the documentation page (swagger-ui, vendored) at /api/docs/ by
 `portal.api.views`, not by ninja's own page (inline script, CDN).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Router
 
-from portal.api.errors import errors_install
+from portal.api.errors import errors_install, method_not_allowed, route_unknown
 from portal.api.throttling import AnonThrottle, TokenThrottle
 
 API_VERSION = "1"
@@ -24,7 +27,9 @@ its user may do on the site. Public endpoints need no token.
 
 Money is a decimal string with its currency: {"amount": "1500000.00", "currency": "KZT"}.
 Errors have one shape: {"error": {"code": "…", "message": "…", "fields": {}}},
-the message in the token user's language (or Accept-Language).
+the message in the token user's language (or Accept-Language). So do a wrong
+method (405 `method_not_allowed`, with an Allow header) and a route that does
+not exist (404 `not_found`).
 """
 
 
@@ -35,6 +40,38 @@ class PortalApi(NinjaAPI):
         if getattr(request, "api_token", None) is not None or request.headers.get("Authorization"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        """Ninja's routes, each answering a wrong method in the API's error shape, then
+        one that answers any other path under the API with a 404 in that shape (it
+        keeps ninja's name for the root, which it also answers)."""
+        urls = [_json_not_allowed(self, u) for u in super()._get_urls() if u.name != "api-root"]
+        urls.append(re_path(r"^.*$", _unknown_view(self), name="api-root"))
+        return urls
+
+
+def _json_not_allowed(api: NinjaAPI, url: Any) -> Any:
+    if not isinstance(url, URLPattern):
+        return url
+    view = url.callback
+
+    @wraps(view)  # keeps csrf_exempt: tokens, not cookies, authenticate the API
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return method_not_allowed(api, request, response["Allow"])
+        return response
+
+    url.callback = answer
+    return url
+
+
+def _unknown_view(api: NinjaAPI) -> Callable[..., HttpResponse]:
+    def unknown(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return route_unknown(api, request)
+
+    unknown.csrf_exempt = True  # type: ignore[attr-defined]
+    return unknown
 
 
 def api_build(routers: Sequence[tuple[str, Router]]) -> NinjaAPI:

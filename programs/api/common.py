@@ -3,14 +3,24 @@
 from datetime import date, datetime
 from typing import Annotated
 
+from django.db.models import Prefetch
 from ninja import Field, Path, Schema
 
 from portal.api.schemas import Money, money
-from programs.models import Award, Disbursement, Tranche
+from programs.models import Award, Disbursement, MilestoneReport, MilestoneReportStatus, Tranche
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]{1,80}$")]
+
+
+class TrancheReportOut(Schema):
+    """Where the milestone report that releases the tranche stands."""
+
+    id: int = Field(description="the report's id (/manager/milestone-reports/{id})")
+    status: MilestoneReportStatus
+    due_date: date
+    overdue: bool = Field(description="still the team's to write, and past its due date")
 
 
 class TrancheOut(Schema):
@@ -20,6 +30,10 @@ class TrancheOut(Schema):
     paid: Money
     planned_date: date
     milestone: str
+    report: TrancheReportOut | None = Field(
+        description="the milestone report that must be approved before the tranche is paid "
+        "(none for the first tranche)"
+    )
 
 
 class AwardOut(Schema):
@@ -52,19 +66,43 @@ class DisbursementOut(Schema):
     recorded_by: str
 
 
-def tranche_out(tranche: Tranche, currency: str) -> TrancheOut:
-    return TrancheOut(
-        id=tranche.pk,
-        sequence=tranche.sequence,
-        amount=money(tranche.amount, currency),
-        paid=money(tranche.paid, currency),
-        planned_date=tranche.planned_date,
-        milestone=tranche.milestone,
+def _tranche_report(tranche: Tranche) -> TrancheReportOut | None:
+    try:
+        report = tranche.report
+    except MilestoneReport.DoesNotExist:
+        return None
+    return TrancheReportOut(
+        id=report.pk, status=report.status, due_date=report.due_date, overdue=report.is_overdue
     )
 
 
+def tranche_out(tranche: Tranche, currency: str) -> TrancheOut:
+    """Needs `report` loaded (`TRANCHES`)."""
+    return TrancheOut(
+        id=tranche.pk,
+        sequence=tranche.sequence,
+        amount=_money(tranche.amount, currency),
+        paid=_money(tranche.paid, currency),
+        planned_date=tranche.planned_date,
+        milestone=tranche.milestone,
+        report=_tranche_report(tranche),
+    )
+
+
+def _money(amount, currency: str) -> Money:
+    out = money(amount, currency)
+    assert out is not None
+    return out
+
+
+# An award's tranches in order, each with its milestone report: one query per page.
+TRANCHES = Prefetch(
+    "tranches", queryset=Tranche.objects.select_related("report").order_by("sequence")
+)
+
+
 def award_out(award: Award) -> AwardOut:
-    """Needs `application__startup`, `program` and `tranches` loaded."""
+    """Needs `application__startup`, `program` and `tranches` (`TRANCHES`) loaded."""
     return AwardOut(
         id=award.pk,
         application_id=award.application_id,

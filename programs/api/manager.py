@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -19,6 +18,7 @@ from programs.api.common import (
     AWARD_RELATED,
     DISBURSEMENT_RELATED,
     MAX_ID,
+    TRANCHES,
     AwardOut,
     DisbursementOut,
     Id,
@@ -101,7 +101,7 @@ def _managed(application: Application, *, detail: bool = False) -> dict:
         award = (
             Award.objects.filter(application=application)
             .select_related(*AWARD_RELATED)
-            .prefetch_related("tranches")
+            .prefetch_related(TRANCHES)
             .first()
         )
         out["award"] = award_out(award) if award else None
@@ -195,8 +195,7 @@ class AwardFilter(Schema):
 
 
 def _awards():
-    tranches = Prefetch("tranches", queryset=Tranche.objects.order_by("sequence"))
-    return Award.objects.select_related(*AWARD_RELATED).prefetch_related(tranches)
+    return Award.objects.select_related(*AWARD_RELATED).prefetch_related(TRANCHES)
 
 
 @router.get("/manager/awards", response={200: list[AwardOut], **ERRORS}, auth=MANAGER_READ)

@@ -1,14 +1,27 @@
-"""Tokens for each role, and a client that sends one."""
+"""Tokens for each role, a client that sends one, and a funded program."""
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from portal.api.tokens import api_token_create
-from tests.factories import UserFactory, manager, reviewer
+from programs.models import Award
+from programs.services import funding
+from startups.enums import ApplicationStatus, ProgramStatus
+from tests.factories import (
+    ProgramFactory,
+    UserFactory,
+    manager,
+    reviewer,
+    submitted_application,
+)
 
 FOUNDER = ["founder:read", "founder:write"]
 MANAGER = ["manager:read", "manager:write"]
 REVIEWER = ["reviewer:read"]
+AWARDED = Decimal("12468013")
 
 
 def token_for(user, scopes, name="test") -> str:
@@ -40,3 +53,39 @@ def reviewer_user(db):
     user = reviewer(email="api-reviewer@expert.kz", full_name="Api Reviewer")
 
     return user
+
+
+@pytest.fixture
+def funded(manager_user):
+    """A decided program with one award of two tranches, the first paid."""
+    program = ProgramFactory(slug="decided", status=ProgramStatus.REVIEWING, closed=True)
+    application = submitted_application(program, requested_amount=AWARDED)
+    application.__class__.objects.filter(pk=application.pk).update(
+        status=ApplicationStatus.SELECTED
+    )
+    award = funding.award_create(
+        application=application,
+        amount=AWARDED,
+        agreement_date=date(2026, 1, 15),
+        actor=manager_user,
+    )
+    tranches = funding.tranches_set(
+        award=award,
+        schedule=[
+            {"amount": Decimal("3141593"), "planned_date": date(2026, 2, 1), "milestone": "Start"},
+            {
+                "amount": AWARDED - Decimal("3141593"),
+                "planned_date": date(2026, 6, 1),
+                "milestone": "Pilot",
+            },
+        ],
+        actor=manager_user,
+    )
+    funding.disbursement_record(
+        tranche=tranches[0],
+        amount=Decimal("3141593"),
+        paid_on=date(2026, 2, 3),
+        reference="REF-1",
+        actor=manager_user,
+    )
+    return program, application, Award.objects.get(pk=award.pk), tranches

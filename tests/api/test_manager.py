@@ -19,42 +19,6 @@ pytestmark = pytest.mark.django_db
 AWARDED = Decimal("12468013")
 
 
-@pytest.fixture
-def funded(manager_user):
-    """A decided program with one award of two tranches, the first paid."""
-    program = ProgramFactory(slug="decided", status=ProgramStatus.REVIEWING, closed=True)
-    application = submitted_application(program, requested_amount=AWARDED)
-    application.__class__.objects.filter(pk=application.pk).update(
-        status=ApplicationStatus.SELECTED
-    )
-    award = funding.award_create(
-        application=application,
-        amount=AWARDED,
-        agreement_date=date(2026, 1, 15),
-        actor=manager_user,
-    )
-    tranches = funding.tranches_set(
-        award=award,
-        schedule=[
-            {"amount": Decimal("3141593"), "planned_date": date(2026, 2, 1), "milestone": "Start"},
-            {
-                "amount": AWARDED - Decimal("3141593"),
-                "planned_date": date(2026, 6, 1),
-                "milestone": "Pilot",
-            },
-        ],
-        actor=manager_user,
-    )
-    funding.disbursement_record(
-        tranche=tranches[0],
-        amount=Decimal("3141593"),
-        paid_on=date(2026, 2, 3),
-        reference="REF-1",
-        actor=manager_user,
-    )
-    return program, application, Award.objects.get(pk=award.pk), tranches
-
-
 def test_reviewer_token_sees_no_money(reviewer_user, manager_user, funded):
     program, funded_application, _award, _tranches = funded
     application = submitted_application(program, requested_amount=Decimal("5000000"))
