@@ -22,8 +22,8 @@ from portal.api.schemas import AmountIn
 from portal.audit import audit_record
 from programs.api.common import Id
 from programs.api.report_shapes import (
-    ReportDetailOut,
-    ReportOut,
+    MilestoneReportDetailOut,
+    MilestoneReportOut,
     details_loaded,
     report_detail_out,
     report_out,
@@ -65,7 +65,9 @@ def _detail(request: HttpRequest, pk: int) -> dict:
 
 
 @router.get(
-    "/founder/milestone-reports", response={200: list[ReportOut], **ERRORS}, auth=FOUNDER_READ
+    "/founder/milestone-reports",
+    response={200: list[MilestoneReportOut], **ERRORS},
+    auth=FOUNDER_READ,
 )
 def my_reports(request: HttpRequest):
     """The milestone reports of the teams the token's user is on, the earliest due first."""
@@ -75,7 +77,7 @@ def my_reports(request: HttpRequest):
 
 @router.get(
     "/founder/milestone-reports/{report_id}",
-    response={200: ReportDetailOut, **ERRORS},
+    response={200: MilestoneReportDetailOut, **ERRORS},
     auth=FOUNDER_READ,
 )
 def my_report(request: HttpRequest, report_id: Id):
@@ -83,7 +85,7 @@ def my_report(request: HttpRequest, report_id: Id):
     return _detail(request, report_id)
 
 
-class FiguresIn(Schema):
+class ReportFiguresIn(Schema):
     """The period's figures; leave one out to keep it, send null to clear it."""
 
     revenue: AmountIn | None = None
@@ -97,7 +99,7 @@ class ReportDraftIn(Schema):
         default_factory=dict,
         description="text per section key (see `sections`); sections left out are kept",
     )
-    figures: FiguresIn | None = None
+    figures: ReportFiguresIn | None = None
 
 
 def _current(report: MilestoneReport) -> dict[str, Any]:
@@ -128,7 +130,7 @@ def _form(report: MilestoneReport, data: dict[str, Any]) -> MilestoneReportForm:
 
 @router.patch(
     "/founder/milestone-reports/{report_id}",
-    response={200: ReportDetailOut, **ERRORS},
+    response={200: MilestoneReportDetailOut, **ERRORS},
     auth=FOUNDER_WRITE,
 )
 def report_update(request: HttpRequest, report_id: Id, payload: ReportDraftIn):
@@ -175,7 +177,7 @@ def _audit_draft(request: HttpRequest, report: MilestoneReport, fields: list[str
 
 @router.post(
     "/founder/milestone-reports/{report_id}/attachments",
-    response={200: ReportDetailOut, **ERRORS},
+    response={200: MilestoneReportDetailOut, **ERRORS},
     auth=FOUNDER_WRITE,
 )
 def report_attach(request: HttpRequest, report_id: Id, file: File[UploadedFile]):
@@ -204,7 +206,7 @@ def report_attach(request: HttpRequest, report_id: Id, file: File[UploadedFile])
 
 @router.post(
     "/founder/milestone-reports/{report_id}/submit",
-    response={200: ReportDetailOut, **ERRORS},
+    response={200: MilestoneReportDetailOut, **ERRORS},
     auth=FOUNDER_WRITE,
 )
 def report_submit(request: HttpRequest, report_id: Id):

@@ -15,8 +15,8 @@ from portal.api.auth import MANAGER_READ, MANAGER_WRITE, acting
 from portal.api.errors import ERRORS
 from programs.api.common import MAX_ID, Id
 from programs.api.report_shapes import (
-    ManagedReportDetailOut,
-    ReportOut,
+    ManagedMilestoneReportDetailOut,
+    MilestoneReportOut,
     details_loaded,
     report_detail_out,
     report_out,
@@ -29,7 +29,7 @@ from startups.models import Program
 router = Router(tags=["manager"])
 
 
-class ReportFilter(Schema):
+class MilestoneReportFilter(Schema):
     program: str | None = Field(None, pattern=r"^[-a-zA-Z0-9_]{1,80}$", description="slug")
     status: MilestoneReportStatus | None = None
     overdue: bool | None = Field(
@@ -39,17 +39,17 @@ class ReportFilter(Schema):
     offset: int = Field(0, ge=0, le=MAX_ID)
 
 
-class ReportPage(Schema):
+class MilestoneReportPage(Schema):
     count: int
-    results: list[ReportOut]
+    results: list[MilestoneReportOut]
 
 
 @router.get(
     "/manager/milestone-reports",
-    response={200: ReportPage, **ERRORS},
+    response={200: MilestoneReportPage, **ERRORS},
     auth=MANAGER_READ,
 )
-def reports_list(request: HttpRequest, filters: Query[ReportFilter]):
+def reports_list(request: HttpRequest, filters: Query[MilestoneReportFilter]):
     """Milestone reports, the earliest due first: by program, status, overdue."""
     reports = MilestoneReport.objects.all()
     if filters.program:
@@ -73,7 +73,7 @@ def _detail(pk: int) -> dict:
 
 @router.get(
     "/manager/milestone-reports/{report_id}",
-    response={200: ManagedReportDetailOut, **ERRORS},
+    response={200: ManagedMilestoneReportDetailOut, **ERRORS},
     auth=MANAGER_READ,
 )
 def report_detail(request: HttpRequest, report_id: Id):
@@ -83,7 +83,7 @@ def report_detail(request: HttpRequest, report_id: Id):
 
 @router.post(
     "/manager/milestone-reports/{report_id}/approve",
-    response={200: ManagedReportDetailOut, **ERRORS},
+    response={200: ManagedMilestoneReportDetailOut, **ERRORS},
     auth=MANAGER_WRITE,
 )
 def report_approve(request: HttpRequest, report_id: Id):
@@ -95,7 +95,7 @@ def report_approve(request: HttpRequest, report_id: Id):
     return _detail(report_id)
 
 
-class ReturnIn(Schema):
+class ReportReturnIn(Schema):
     comments: str = Field(
         min_length=1, max_length=5000, description="what the team should change (e-mailed)"
     )
@@ -103,10 +103,10 @@ class ReturnIn(Schema):
 
 @router.post(
     "/manager/milestone-reports/{report_id}/return",
-    response={200: ManagedReportDetailOut, **ERRORS},
+    response={200: ManagedMilestoneReportDetailOut, **ERRORS},
     auth=MANAGER_WRITE,
 )
-def report_return(request: HttpRequest, report_id: Id, payload: ReturnIn):
+def report_return(request: HttpRequest, report_id: Id, payload: ReportReturnIn):
     """Return a submitted report to the team with comments (409 unless submitted)."""
     report = get_object_or_404(MilestoneReport, pk=report_id)
     with acting(request):

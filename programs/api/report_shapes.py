@@ -15,7 +15,7 @@ from programs.milestones import report_section_guidance, report_sections
 from programs.models import MilestoneReport, MilestoneReportChange, MilestoneReportStatus
 
 
-class ReportOut(Schema):
+class MilestoneReportOut(Schema):
     id: int
     award_id: int
     application_id: int
@@ -33,14 +33,14 @@ class ReportOut(Schema):
     decided_at: datetime | None = Field(description="last approved or returned")
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str = Field(description="the key of `answers` in an update")
     title: str
     guidance: str
     answer: str
 
 
-class FiguresOut(Schema):
+class ReportFiguresOut(Schema):
     """The period's figures (since the previous report); money in the award's currency."""
 
     revenue: Money | None
@@ -49,36 +49,36 @@ class FiguresOut(Schema):
     investment_raised: Money | None
 
 
-class AttachmentOut(Schema):
+class ReportAttachmentOut(Schema):
     id: int
     name: str = Field(description="the uploaded file's name")
     pages: int | None
     uploaded_at: datetime
 
 
-class ChangeOut(Schema):
+class ReportChangeOut(Schema):
     from_status: MilestoneReportStatus | None
     to_status: MilestoneReportStatus
     at: datetime
     note: str = Field(description="the manager's comments when the report was returned")
 
 
-class ManagedChangeOut(ChangeOut):
+class ManagedReportChangeOut(ReportChangeOut):
     by: str = Field(description="who moved the report")
 
 
-class ReportDetailOut(ReportOut):
-    sections: list[SectionOut]
-    figures: FiguresOut
-    attachments: list[AttachmentOut]
-    history: list[ChangeOut]
+class MilestoneReportDetailOut(MilestoneReportOut):
+    sections: list[ReportSectionOut]
+    figures: ReportFiguresOut
+    attachments: list[ReportAttachmentOut]
+    history: list[ReportChangeOut]
 
 
-class ManagedReportDetailOut(ReportOut):
-    sections: list[SectionOut]
-    figures: FiguresOut
-    attachments: list[AttachmentOut]
-    history: list[ManagedChangeOut]
+class ManagedMilestoneReportDetailOut(MilestoneReportOut):
+    sections: list[ReportSectionOut]
+    figures: ReportFiguresOut
+    attachments: list[ReportAttachmentOut]
+    history: list[ManagedReportChangeOut]
 
 
 def reports_loaded(reports: QuerySet[MilestoneReport]) -> QuerySet[MilestoneReport]:

@@ -29,9 +29,13 @@ def _count(client, url, **params) -> int:
     return len(queries)
 
 
-def _awarded(program, boss, n):
+def _awarded(program, boss, n, team=None):
+    """n awards of two tranches each (so n milestone reports), the first tranche part paid."""
     for _ in range(n):
-        application = submitted_application(program, requested_amount=Decimal("100"))
+        startup = StartupFactory(owner=team) if team else StartupFactory()
+        application = submitted_application(
+            program, startup=startup, requested_amount=Decimal("100")
+        )
         Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SELECTED)
         award = funding.award_create(
             application=application,
@@ -39,10 +43,11 @@ def _awarded(program, boss, n):
             agreement_date=date(2026, 1, 1),
             actor=boss,
         )
-        (tranche,) = funding.tranches_set(
+        tranche, _later = funding.tranches_set(
             award=award,
             schedule=[
-                {"amount": Decimal("100"), "planned_date": date(2026, 1, 2), "milestone": "M"}
+                {"amount": Decimal("60"), "planned_date": date(2026, 1, 2), "milestone": "M"},
+                {"amount": Decimal("40"), "planned_date": date(2026, 6, 2), "milestone": "N"},
             ],
             actor=boss,
         )
@@ -62,6 +67,7 @@ MANAGER_LISTS = {
     "/api/v1/manager/ledger": 12,
     "/api/v1/manager/programs/{slug}/applications": 12,
     "/api/v1/manager/reports/funding": 24,
+    "/api/v1/manager/milestone-reports": 12,
     "/api/v1/programs": 12,
 }
 
@@ -95,3 +101,15 @@ def test_founder_lists_do_not_grow_with_rows(founder_user):
         _count(client, "/api/v1/founder/startups"),
     )
     assert many == few
+
+
+def test_founder_reports_list_does_not_grow_with_rows(founder_user, manager_user):
+    program = ProgramFactory(slug="reported", total_budget=Decimal("1000000000"))
+    client = bearer(token_for(founder_user, FOUNDER))
+    _awarded(program, manager_user, 1, team=founder_user)
+    few = _count(client, "/api/v1/founder/milestone-reports")
+    _awarded(program, manager_user, 6, team=founder_user)
+    many = _count(client, "/api/v1/founder/milestone-reports")
+    assert len(client.get("/api/v1/founder/milestone-reports").json()) == 7
+    assert many == few
+    assert few <= 8

@@ -105,3 +105,25 @@ def test_schema_is_openapi_3_with_every_error_documented(client):
         for method, operation in operations.items():
             documented = set(operation["responses"])
             assert {"400", "401", "403", "404", "409", "422", "429"} <= documented, (path, method)
+
+
+def test_schema_names_are_unique_across_the_routers():
+    """The schema names its components by class name: two classes of one name in two
+    routers would silently share one (a list documented as another route's body)."""
+    import inspect
+    import sys
+    from collections import Counter
+
+    from pydantic import BaseModel
+
+    import programs.api  # noqa: F401
+    import startups.api  # noqa: F401
+
+    names = Counter(
+        cls.__name__
+        for name, module in list(sys.modules.items())
+        if name.startswith(("programs.api", "startups.api", "portal.api"))
+        for cls in vars(module).values()
+        if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls.__module__ == name
+    )
+    assert [name for name, count in names.items() if count > 1] == []

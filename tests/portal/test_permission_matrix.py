@@ -268,6 +268,17 @@ EXPECTED = {
     "api:disbursement_reverse": everyone(405),
     "api:report_funding": E(401, 403, 403, 200),
     "api:ledger_feed": E(401, 403, 403, 200),
+    # Milestone reports: managers all of them; each team its own (founder scope);
+    # reviewers none. The writes are POST/PATCH (their refusals in _api_writes).
+    "api:reports_list": E(401, 403, 403, 200),
+    "api:report_detail": E(401, 403, 403, 200),
+    "api:report_approve": everyone(405),
+    "api:report_return": everyone(405),
+    "api:my_reports": E(401, 200, 403, 403),  # founder_b: an empty list
+    "api:my_report": E(401, 200, 403, 403, founder_b=404),
+    "api:report_update": E(401, 200, 403, 403, founder_b=404),  # its GET is the read
+    "api:report_attach": everyone(405),
+    "api:report_submit": everyone(405),
     # A milestone report: the team's page; its PDFs also for managers.
     "programs:report_detail": SITE(200, 404, 404, founder_b=404),
     "programs:report_attachment": SITE(200, 404, 200, founder_b=404),
@@ -423,6 +434,7 @@ def url_for(key: str, world) -> str:
                 "award_id": world.award.pk,
                 "tranche_id": world.tranche.pk,
                 "disbursement_id": world.disbursement.pk,
+                "report_id": world.milestone_report.pk,
                 "id": world.users["founder_a"].pk,
                 "app_label": "programs",
                 "key": "no-such-key",
@@ -585,12 +597,16 @@ SHOWN = [
     ("founder_a", "programs:report_detail", ["REPORT-SECRET-MARKER"]),
     ("cofounder_a", "programs:report_detail", ["REPORT-SECRET-MARKER"]),
     ("manager", "admin:programs_milestonereport_change", ["REPORT-SECRET-MARKER"]),
+    ("founder_a", "api:my_report", ["REPORT-SECRET-MARKER", "9326420.00"]),
+    ("cofounder_a", "api:my_reports", ["9326420.00"]),
+    ("manager", "api:report_detail", ["REPORT-SECRET-MARKER", "9326420.00"]),
+    ("manager", "api:award_detail", ["12468013.00", '"report": {"id"']),
 ]
 
 
 @pytest.mark.parametrize(("role", "key", "markers"), SHOWN)
 def test_markers_show_where_they_may(world, role, key, markers):
-    response = world.clients[role].get(url_for(key, world))
+    response = client_for(world, key, role).get(url_for(key, world))
     assert response.status_code == 200
     text = body(response)
     assert [m for m in markers if m not in text] == []
@@ -706,7 +722,7 @@ def snapshot() -> tuple:
         rows(Award.objects, "amount", "status"),
         rows(Tranche.objects, "amount", "planned_date", "milestone"),
         rows(Disbursement.objects, "amount"),
-        rows(MilestoneReport.objects, "status", "answers", "due_date"),
+        rows(MilestoneReport.objects, "status", "answers", "due_date", "revenue", "users"),
         rows(MilestoneReportAttachment.objects, "name"),
         rows(Assignment.objects, "reviewer_id", "status"),
         rows(Review.objects, "status", "note_for_managers"),
@@ -911,7 +927,7 @@ def test_post_refused_and_nothing_changes(world, index):
 
 def _api_writes(w):
     """(method, url, JSON body, {role: expected}) for the REST API's writes."""
-    app_a, tranche = w.application_a.pk, w.tranche.pk
+    app_a, tranche, report = w.application_a.pk, w.tranche.pk, w.milestone_report.pk
     return [
         (
             "patch",
@@ -949,10 +965,41 @@ def _api_writes(w):
             {"tranches": [{"amount": "1.00", "planned_date": "2026-02-01", "milestone": "X"}]},
             {"founder_a": 403, "reviewer_a": 403},
         ),
+        (
+            "patch",
+            f"/api/v1/founder/milestone-reports/{report}",
+            {"answers": {"progress": "HIJACK"}, "figures": {"users": 1}},
+            {"anonymous": 401, "founder_b": 404, "reviewer_a": 403, "manager": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/founder/milestone-reports/{report}/submit",
+            {},
+            {"founder_b": 404, "reviewer_free": 403, "superuser": 403},
+        ),
+        (
+            # The file is read before the report is looked up: refusals by scope only.
+            "post",
+            f"/api/v1/founder/milestone-reports/{report}/attachments",
+            {},
+            {"anonymous": 401, "reviewer_a": 403, "manager": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/manager/milestone-reports/{report}/approve",
+            {},
+            {"anonymous": 401, "founder_a": 403, "reviewer_a": 403, "reviewer_conflict": 403},
+        ),
+        (
+            "post",
+            f"/api/v1/manager/milestone-reports/{report}/return",
+            {"comments": "HIJACK"},
+            {"founder_a": 403, "cofounder_a": 403, "reviewer_a": 403},
+        ),
     ]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(11))
 def test_api_write_refused_and_nothing_changes(world, index):
     method, url, data, expected_by_role = _api_writes(world)[index]
     for role, expected in expected_by_role.items():
