@@ -72,12 +72,12 @@ def funded_award(*, tranches=3, owner=None, program=None, paid_first=True):
     return award, boss, owner
 
 
-def _pay(tranche, boss, amount=None):
+def _pay(tranche, boss, amount=None, reference=None):
     return funding.disbursement_record(
         tranche=tranche,
         amount=amount or tranche.amount,
         paid_on=PAID_ON,
-        reference=f"PP-{tranche.pk}",
+        reference=reference or f"PP-{tranche.pk}",
         actor=boss,
     )
 
@@ -280,7 +280,7 @@ def test_ledger_accepts_reversals_and_the_first_tranche_without_a_report():
     first = award.tranches.get(sequence=1)
     payment = Disbursement.objects.get(tranche=first)
     funding.disbursement_reverse(disbursement=payment, actor=boss, note="Bounced")
-    _pay(first, boss)
+    _pay(first, boss, reference="PP-again")  # a new payment after the bounce
     first.refresh_from_db()
     assert first.paid == Decimal(1_000_000)
 

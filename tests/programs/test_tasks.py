@@ -72,6 +72,7 @@ def test_beat_schedule_runs_sweep_and_reminders(settings):
         "portal.tasks.notifications_sweep",
         "programs.tasks.remind_calls_closing",
         "programs.tasks.remind_reviews",
+        "programs.tasks.remind_milestone_reports",
     }
 
 

@@ -85,6 +85,7 @@ def _change_form_data(client, url):
     form = client.get(url).context["adminform"].form
     data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     data.update({"criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"})
+    data.update({"report_sections-TOTAL_FORMS": "0", "report_sections-INITIAL_FORMS": "0"})
     for key in ("opens_at", "closes_at", "review_deadline"):
         value = data.pop(key)
         if value:
@@ -225,6 +226,8 @@ def test_admin_adds_a_program_written_only_in_russian(client):
             "disagreement_threshold": "20",
             "criteria-TOTAL_FORMS": "1",
             "criteria-INITIAL_FORMS": "0",
+            "report_sections-TOTAL_FORMS": "0",
+            "report_sections-INITIAL_FORMS": "0",
             "criteria-0-position": "0",
             "criteria-0-weight": "1",
             "criteria-0-scale_min": "1",
