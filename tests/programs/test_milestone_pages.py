@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from programs.models import MilestoneReport, MilestoneReportStatus
 from programs.services import milestones as services
@@ -119,7 +121,10 @@ def test_submit_with_a_missing_section_says_so_and_keeps_the_draft(client):
     report = _report(award)
     client.force_login(owner)
     response = client.post(_url(report), {**_form(answer=""), "submit": "1"}, follow=True)
-    assert "Answer every section before submitting" in response.text
+    with translation.override(owner.preferred_language):
+        said = gettext("Answer every section before submitting: %(sections)s.").split(":")[0]
+    assert said != "Answer every section before submitting"  # the owner reads Russian
+    assert said in response.text
     assert _report(award).status == R.DRAFT
 
 
