@@ -24,6 +24,14 @@ def _migrate(targets):
     executor.migrate(targets)
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Later tests (threads, committed tables) need every migration applied again."""
+    yield
+    executor = MigrationExecutor(connection)
+    _migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_reports_for_existing_tranches_and_the_trigger_again():
     award, boss, owner = funded_award()
     milestone_report_approve(report=_submit(_report(award), owner), actor=boss)

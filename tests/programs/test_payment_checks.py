@@ -16,6 +16,7 @@ from tests.factories import (
     StartupFactory,
     UserFactory,
     manager,
+    milestone_reports_approved,
     submitted_application,
 )
 from tests.programs.test_funding_concurrency import _together
@@ -32,7 +33,7 @@ def _funded(program, boss, name):
     application_decide(
         application=app, decision="selected", actor=boss, exception_reason="Before review (test)."
     )
-    return services.award_create(
+    award = services.award_create(
         application=app,
         amount=Decimal("10000000"),
         agreement_date=date(2026, 11, 1),
@@ -42,6 +43,9 @@ def _funded(program, boss, name):
             {"amount": "6000000", "planned_date": date(2027, 2, 1), "milestone": "Pilot"},
         ],
     )
+    # Tranche 2 is paid only after its milestone report is approved.
+    milestone_reports_approved(award, actor=boss)
+    return award
 
 
 @pytest.fixture
