@@ -116,7 +116,8 @@ def milestone_report_save(
     except BaseException:
         # The transaction is undone; so are the files it stored.
         for attachment in saved:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     return report
 
@@ -152,7 +153,8 @@ def _save(
         clean[key] = text
     values = {name: figures.get(name) for name in FIGURES}
     for name in FIGURES:
-        if values[name] is not None and Decimal(values[name]) < 0:
+        value = values[name]
+        if value is not None and Decimal(value) < 0:
             raise ReportRefused(_("Figures cannot be negative."))
     if report.attachments.count() + len(attachments) > MAX_ATTACHMENTS:
         raise ReportRefused(
@@ -184,7 +186,8 @@ def _save(
 def _attach(report: MilestoneReport, upload: File, actor: User) -> MilestoneReportAttachment:
     assert upload.name is not None
     field = MilestoneReportAttachment._meta.get_field("file")
-    stored = field.storage.save(field.generate_filename(None, upload.name), upload)
+    # The upload path does not depend on the row (no instance yet).
+    stored = field.storage.save(field.generate_filename(None, upload.name), upload)  # type: ignore[arg-type]
     return MilestoneReportAttachment.objects.create(
         report=report,
         file=stored,
@@ -206,10 +209,11 @@ def milestone_report_attachment_remove(
             obj=report,
             message=_("This report is with the program office; it cannot be changed now."),
         )
-        name = attachment.file.name
+        name = attachment.file.name or ""
         storage = attachment.file.storage
         MilestoneReportAttachment.objects.filter(pk=attachment.pk).delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def _manager_required(actor: User) -> None:
@@ -304,7 +308,7 @@ def milestone_report_set_due(*, report: MilestoneReport, due_date: date, actor: 
         )
 
 
-def _tell_team(award: Award, report: MilestoneReport, kind: str, event: str, comments: str):
+def _tell_team(award: Award, report: MilestoneReport, kind: str, event: str, comments: str) -> None:
     notification_create_for_users(
         kind=kind,
         event_key=f"milestone-report:{report.pk}:{event}",
