@@ -206,11 +206,31 @@ def notification_message_id(notification: Notification) -> str:
     return f"<notification-{notification.pk}.{digest[:20]}@{domain}>"
 
 
+def in_languages(texts: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """A context value written in several languages ({"en": …, "ru": …, "kk": …}).
+
+    Stored as is in the outbox row and resolved by `notification_render` in
+    the recipient's language (a program's name, say, which its managers may
+    write in each language).
+    """
+    return {"in_languages": dict(texts)}
+
+
+def _in_language(value: Any, language: str) -> Any:
+    if isinstance(value, dict) and set(value) == {"in_languages"}:
+        texts = value["in_languages"]
+        return texts.get(language) or next((text for text in texts.values() if text), "")
+    return value
+
+
 def notification_render(notification: Notification) -> EmailMultiAlternatives:
     """The message in the recipient's language, from the kind's three templates."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
     context = {
-        **notification.context,
+        **{
+            key: _in_language(value, notification.language)
+            for key, value in notification.context.items()
+        },
         "portal_name": settings.PORTAL_NAME,
         "portal_url": base + "/",
         "link": base + notification.context.get("path", "/"),

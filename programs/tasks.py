@@ -9,7 +9,7 @@ from django.utils import timezone
 from portal.models import NotificationKind
 from portal.notifications import notification_create_for_users
 from startups.enums import ApplicationStatus, ProgramStatus
-from startups.models import Application, Program
+from startups.models import Application, Program, program_name_for_mail
 from startups.selectors import team_recipients
 
 # Each reminder is sent once per application and window: its event key
@@ -46,7 +46,7 @@ def remind_calls_closing() -> int:
                         users=users,
                         obj=application,
                         context={
-                            "program": program.name,
+                            "program": program_name_for_mail(program),
                             "startup": application.startup.name,
                             "deadline_at": program.closes_at.isoformat(),
                             "timezone": program.timezone,

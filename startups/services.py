@@ -28,6 +28,7 @@ from startups.models import (
     Membership,
     Program,
     Startup,
+    program_name_for_mail,
 )
 from startups.selectors import team_recipients
 from startups.workflow import application_record_creation, application_transition
@@ -352,7 +353,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
             users=team_recipients(startup=locked.startup),
             obj=locked,
             context={
-                "program": locked.program.name,
+                "program": program_name_for_mail(locked.program),
                 "startup": locked.startup.name,
                 "actor": actor.get_full_name(),
                 "submitted_at": locked.submitted_at.isoformat(),

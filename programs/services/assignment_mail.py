@@ -13,7 +13,7 @@ from django.urls import reverse
 from portal.models import NotificationKind, User
 from portal.notifications import notifications_create_many
 from programs.models import Assignment
-from startups.models import Program
+from startups.models import Program, program_name_for_mail
 
 # The digest lists this many startups by name; the count says how many in all.
 DIGEST_NAMES = 10
@@ -49,7 +49,7 @@ def assignments_notify_digest(
                 "obj": program,
                 "context": {
                     "recipient_name": reviewers[reviewer_id].get_full_name(),
-                    "program": program.name,
+                    "program": program_name_for_mail(program),
                     "count": len(names),
                     "startups": names[:DIGEST_NAMES],
                     "more": max(0, len(names) - DIGEST_NAMES),
@@ -77,7 +77,7 @@ def assignment_notify(*, assignment: Assignment) -> None:
                 "obj": assignment,
                 "context": {
                     "recipient_name": assignment.reviewer.get_full_name(),
-                    "program": assignment.program.name,
+                    "program": program_name_for_mail(assignment.program),
                     "startup": assignment.application.startup.name,
                     "deadline_at": assignment.program.review_deadline.isoformat()
                     if assignment.program.review_deadline

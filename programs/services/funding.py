@@ -36,7 +36,7 @@ from programs.services.payment_checks import (
 from programs.services.tranches import schedule_problems, tranches_write
 from programs.states import AWARD_MACHINE
 from startups.enums import ApplicationStatus as S
-from startups.models import Application, Program
+from startups.models import Application, Program, program_name_for_mail
 from startups.selectors import team_recipients
 from startups.workflow import application_transition
 
@@ -136,7 +136,7 @@ def award_create(
             users=team_recipients(startup=locked.startup),
             obj=award,
             context={
-                "program": program.name,
+                "program": program_name_for_mail(program),
                 "startup": locked.startup.name,
                 "amount": format_money(amount, program.currency),
                 "path": locked.get_absolute_url(),
@@ -277,7 +277,7 @@ def disbursement_record(
             users=team,
             obj=entry,
             context={
-                "program": award.program.name,
+                "program": program_name_for_mail(award.program),
                 "startup": award.application.startup.name,
                 "amount": format_money(amount, award.currency),
                 "tranche": tranche.sequence,

@@ -45,6 +45,7 @@ from programs.models.milestones import EDITABLE_REPORT_STATES
 from programs.public_pages import public_pages_invalidate
 from programs.rules import EDIT_MILESTONE_REPORT, MANAGE_PROGRAMS
 from programs.states import MILESTONE_REPORT_MACHINE
+from startups.models import program_name_for_mail
 from startups.selectors import team_recipients
 
 Status = MilestoneReportStatus
@@ -322,7 +323,7 @@ def report_mail_context(award: Award, report: MilestoneReport) -> dict[str, Any]
     from django.urls import reverse
 
     return {
-        "program": award.program.name,
+        "program": program_name_for_mail(award.program),
         "startup": award.application.startup.name,
         "sequence": report.tranche.sequence,
         "milestone": report.tranche.milestone,

@@ -25,7 +25,7 @@ from programs.models import Assignment, AssignmentStatus, Review, ReviewStatus, 
 from programs.rules import MANAGE_PROGRAMS
 from programs.scoring import scores_refresh
 from programs.states import REVIEW_MACHINE
-from startups.models import Program
+from startups.models import Program, program_name_for_mail
 
 # A reminder names this many of the reviewer's open reviews, then says how many more.
 REMINDER_NAMES = 10
@@ -222,7 +222,7 @@ def reviewers_remind(
                     "obj": program,
                     "context": {
                         "recipient_name": reviewer.get_full_name(),
-                        "program": program.name,
+                        "program": program_name_for_mail(program),
                         "count": count,
                         "startups": waiting.get(reviewer.pk, [])[:REMINDER_NAMES],
                         "more": max(0, count - REMINDER_NAMES),

@@ -15,7 +15,13 @@ from startups.models.application import (
     ApplicationStatusChange,
     pitch_deck_path,
 )
-from startups.models.program import Criterion, Program, ProgramQuerySet, default_countries
+from startups.models.program import (
+    Criterion,
+    Program,
+    ProgramQuerySet,
+    default_countries,
+    program_name_for_mail,
+)
 from startups.models.startup import (
     INVITATION_LIFETIME,
     Invitation,
@@ -38,6 +44,7 @@ __all__ = [
     "Program",
     "ProgramQuerySet",
     "Startup",
+    "program_name_for_mail",
     "StartupQuerySet",
     "default_countries",
     "pitch_deck_path",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -65,6 +65,18 @@ def content_in(obj: models.Model, field: str, language: str | None) -> str:
             return value
     # A row saved before its languages were filled keeps its text in the plain column.
     return obj.__dict__.get(field) or ""
+
+
+def content_in_languages(obj: models.Model, field: str) -> dict[str, str]:
+    """`obj.<field>` as a reader of each language reads it (for e-mails, see below)."""
+    return {code: content_in(obj, field, code) for code in CONTENT_LANGUAGES}
+
+
+def program_name_for_mail(program: models.Model) -> dict[str, Any]:
+    """A program's name for an e-mail's context, shown in each recipient's language."""
+    from portal.notifications import in_languages
+
+    return in_languages(content_in_languages(program, "name"))
 
 
 def program_name_fields(prefix: str = "") -> list[str]:

@@ -302,3 +302,26 @@ def test_invitation_is_an_outbox_notification(django_capture_on_commit_callbacks
     assert (row.email, row.language, row.status) == ("co@example.kz", "kk", "sent")
     assert invitation.get_absolute_url() in mail.outbox[0].body
     assert "Qazaq Cold" in mail.outbox[0].subject
+
+
+def test_a_program_name_written_in_three_languages_reaches_each_reader_in_theirs():
+    """The outbox keeps every language's name; the e-mail shows the reader's."""
+    from startups.models import program_name_for_mail
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name_en="Startup Kazakhstan", name_ru="Стартап Казахстан", name_kk="")
+    context = {"program": program_name_for_mail(program), "startup": "Steppe Robotics"}
+    bodies = {}
+    for language in ("en", "ru", "kk"):
+        row = Notification.objects.create(
+            kind=NotificationKind.AWARD_MADE,
+            email=f"{language}@example.com",
+            language=language,
+            event_key=f"test:program-name:{language}",
+            context={**context, "amount": "1 KZT", "path": "/"},
+        )
+        bodies[language] = notification_render(row).body
+    assert "Startup Kazakhstan" in bodies["en"]
+    assert "Стартап Казахстан" in bodies["ru"]
+    # No Kazakh name: the program's main language (English here) stands in.
+    assert "Startup Kazakhstan" in bodies["kk"]
