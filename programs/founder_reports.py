@@ -18,6 +18,7 @@ from programs.milestones import milestone_report_get_for_member, report_sections
 from programs.models import MilestoneReport, MilestoneReportAttachment
 from programs.rules import EDIT_MILESTONE_REPORT, MANAGE_PROGRAMS, VIEW_MILESTONE_REPORT
 from programs.services import milestones as services
+from startups.downloads import pdf_download_response
 
 
 @login_required
@@ -85,19 +86,9 @@ def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> File
 
 
 def attachment_response(attachment: MilestoneReportAttachment) -> FileResponse:
-    try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"milestone-report-{attachment.report_id}-{attachment.pk}.pdf",
-        content_type="application/pdf",
+    return pdf_download_response(
+        attachment.file, f"milestone-report-{attachment.report_id}-{attachment.pk}.pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,29 +1,31 @@
-"""The pitch deck as a download: one response, whoever is allowed to read it.
+"""PDF downloads (the pitch deck, milestone report attachments): one response.
 
-The founders' view and the reviewers' admin view decide who may; this
-builds the response. Never the uploaded name: whatever it was (deck.html),
-the download is a PDF attachment the browser must not sniff into something
-else, and it is never cached.
+The views decide who may; this builds the response. Never the uploaded name:
+whatever it was (deck.html), the download is a PDF attachment the browser
+must not sniff into something else, and it is never cached.
 """
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
 from startups.models import Application
 
 
-def pitch_deck_response(application: Application) -> FileResponse:
-    if not application.pitch_deck:
+def pdf_download_response(file: FieldFile, filename: str) -> FileResponse:
+    """A stored PDF as an attachment named `filename`; 404 when it is missing."""
+    if not file:
         raise Http404
     try:
-        handle = application.pitch_deck.storage.open(application.pitch_deck.name, "rb")
+        handle = file.storage.open(file.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"pitch-deck-{application.pk}.pdf",
-        content_type="application/pdf",
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def pitch_deck_response(application: Application) -> FileResponse:
+    return pdf_download_response(application.pitch_deck, f"pitch-deck-{application.pk}.pdf")
