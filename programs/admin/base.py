@@ -1,6 +1,9 @@
 """Pieces shared by the programs admin classes."""
 
 from django import forms
+from django.contrib import admin
+
+from programs.rules import MANAGE_PROGRAMS
 
 
 class ServiceAddAdminMixin:
@@ -28,3 +31,23 @@ class ServiceAddAdminMixin:
         if obj is not None:
             kwargs["form"] = forms.ModelForm
         return super().get_form(request, obj, change, **kwargs)
+
+
+class ManagersViewOnlyAdmin(admin.ModelAdmin):
+    """Rows managers list, search and open, but never add, change or delete here
+    (services write them; custom views of the subclass may act on them)."""
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(MANAGE_PROGRAMS)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(MANAGE_PROGRAMS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,32 +11,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import format_money
+from programs.admin.base import ManagersViewOnlyAdmin
 from programs.models import Tranche
-from programs.rules import MANAGE_PROGRAMS
 
 
 @admin.register(Tranche)
-class TrancheAdmin(admin.ModelAdmin):
+class TrancheAdmin(ManagersViewOnlyAdmin):
     list_display = ["startup_name", "sequence", "milestone", "amount_display", "planned_date"]
     list_filter = ["award__program", "award__status"]
     search_fields = ["award__application__startup__name", "milestone"]
     list_select_related = ["award__application__startup"]
     show_full_result_count = False
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(MANAGE_PROGRAMS)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MANAGE_PROGRAMS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("startup"), ordering="award__application__startup__name")
     def startup_name(self, obj):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.exceptions import DomainError
 from portal.money import format_money
+from programs.admin.base import ManagersViewOnlyAdmin
 from programs.milestone_forms import ReportDecisionForm, ReportDueForm
 from programs.milestones import (
     FIGURE_NAMES,
@@ -52,7 +53,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(MilestoneReport)
-class MilestoneReportAdmin(admin.ModelAdmin):
+class MilestoneReportAdmin(ManagersViewOnlyAdmin):
     list_display = [
         "startup_name",
         "program_name",
@@ -71,21 +72,6 @@ class MilestoneReportAdmin(admin.ModelAdmin):
     ordering = ["due_date", "id"]
     change_list_template = "admin/programs/milestonereport/change_list.html"
     show_full_result_count = False
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(MANAGE_PROGRAMS)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(MANAGE_PROGRAMS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         figures = self.admin_site.admin_view(self.figures_view)
