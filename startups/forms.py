@@ -118,7 +118,20 @@ class PdfField(forms.FileField):
         return uploaded
 
 
-class ApplicationForm(forms.ModelForm):
+class PublicationChoiceMixin:
+    """Consent to the results page needs a one-line pitch (both forms that edit them)."""
+
+    def clean(self):
+        data = super().clean()
+        problem = publication_problem(
+            consent=bool(data.get("publish_consent")), pitch=data.get("one_line_pitch") or ""
+        )
+        if problem:
+            self.add_error("one_line_pitch", problem)
+        return data
+
+
+class ApplicationForm(PublicationChoiceMixin, forms.ModelForm):
     """The draft form: every answer optional; completeness is checked on submit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -164,31 +177,13 @@ class ApplicationForm(forms.ModelForm):
             raise ValidationError(_("The requested amount must be more than zero."))
         return value
 
-    def clean(self):
-        data = super().clean()
-        problem = publication_problem(
-            consent=bool(data.get("publish_consent")), pitch=data.get("one_line_pitch") or ""
-        )
-        if problem:
-            self.add_error("one_line_pitch", problem)
-        return data
 
-
-class PublicationForm(forms.ModelForm):
+class PublicationForm(PublicationChoiceMixin, forms.ModelForm):
     """The consent to the public results page, on its own until the decision."""
 
     class Meta:
         model = Application
         fields = ["one_line_pitch", "publish_consent"]
-
-    def clean(self):
-        data = super().clean()
-        problem = publication_problem(
-            consent=bool(data.get("publish_consent")), pitch=data.get("one_line_pitch") or ""
-        )
-        if problem:
-            self.add_error("one_line_pitch", problem)
-        return data
 
 
 class ChooseStartupForm(forms.Form):
