@@ -226,27 +226,25 @@ def _in_language(value: Any, language: str) -> Any:
 def notification_render(notification: Notification) -> EmailMultiAlternatives:
     """The message in the recipient's language, from the kind's three templates."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
-    context = {
-        **{
-            key: _in_language(value, notification.language)
-            for key, value in notification.context.items()
-        },
-        "portal_name": settings.PORTAL_NAME,
-        "portal_url": base + "/",
-        "link": base + notification.context.get("path", "/"),
-    }
+    language = notification.language
+    context: dict[str, Any] = {}
     subject_template, text_template, html_template = notification_templates(
-        notification.kind, notification.language
+        notification.kind, language
     )
-    with translation.override(notification.language):
-        # Times travel as ISO strings and are formatted in the reader's language.
+    with translation.override(language):
+        # Times travel as ISO strings and are formatted in the reader's language;
+        # texts written in several languages are read in the reader's.
         for key, value in notification.context.items():
             if key.endswith("_at") and value:
                 moment = datetime.fromisoformat(value)
                 zone = ZoneInfo(notification.context.get("timezone") or settings.TIME_ZONE)
-                context[key] = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
+                value = date_format(moment.astimezone(zone), "DATETIME_FORMAT")
             elif key.endswith("_on") and value:
-                context[key] = date_format(date.fromisoformat(value), "DATE_FORMAT")
+                value = date_format(date.fromisoformat(value), "DATE_FORMAT")
+            context[key] = _in_language(value, language)
+        context["portal_name"] = settings.PORTAL_NAME
+        context["portal_url"] = base + "/"
+        context["link"] = base + notification.context.get("path", "/")
         subject_lines = subject_template.render(context)
         text = text_template.render(context)
         html = html_template.render(context)
